@@ -1,0 +1,183 @@
+// Package score measures findings against the generator's ground truth:
+// precision, recall and F1 per rule and subtype.
+package score
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+// Row is the score of one rule and subtype.
+type Row struct {
+	Rule, Subtype string
+	Truth         int // injected defects
+	Found         int // findings
+	Correct       int // findings that match an injected defect
+}
+
+// Precision is Correct/Found (1 when nothing was found).
+func (r Row) Precision() float64 { return ratio(r.Correct, r.Found) }
+
+// Recall is Correct/Truth (1 when nothing was injected).
+func (r Row) Recall() float64 { return ratio(r.Correct, r.Truth) }
+
+// F1 is the harmonic mean of precision and recall.
+func (r Row) F1() float64 {
+	p, q := r.Precision(), r.Recall()
+	if p+q == 0 {
+		return 0
+	}
+	return 2 * p * q / (p + q)
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+// Result holds one row per rule and subtype, and the misses for inspection.
+type Result struct {
+	Rows  []Row
+	Total Row
+	// FalsePositives and FalseNegatives list the keys that did not match,
+	// at most MaxExamples per rule and subtype.
+	FalsePositives, FalseNegatives []Key
+}
+
+// MaxExamples bounds the false positives and negatives kept per subtype.
+const MaxExamples = 20
+
+// Key identifies a defect for scoring: rule, subtype, source and source_key,
+// except DUP_PERSON, which is an unordered pair of person IDs.
+type Key struct {
+	Rule, Subtype, Source, Ref string
+}
+
+// FindingKey returns the scoring key of a finding.
+func FindingKey(f record.Finding) Key {
+	return makeKey(f.Rule, f.Subtype, f.Source, f.SourceKey, f.PersonID, f.RelatedPersonID)
+}
+
+// TruthKey returns the scoring key of an injected defect.
+func TruthKey(t record.Truth) Key {
+	return makeKey(t.Rule, t.Subtype, t.Source, t.SourceKey, t.PersonID, t.RelatedPersonID)
+}
+
+func makeKey(rule, subtype, source, sourceKey, person, related string) Key {
+	if rule == "DUP_PERSON" {
+		a, b := person, related
+		if b < a {
+			a, b = b, a
+		}
+		return Key{rule, subtype, "population", a + "|" + b}
+	}
+	return Key{rule, subtype, source, sourceKey}
+}
+
+// Compare scores findings against truth.
+func Compare(findings []record.Finding, truth []record.Truth) Result {
+	type group struct{ rule, subtype string }
+	rows := map[group]*Row{}
+	row := func(rule, subtype string) *Row {
+		g := group{rule, subtype}
+		r := rows[g]
+		if r == nil {
+			r = &Row{Rule: rule, Subtype: subtype}
+			rows[g] = r
+		}
+		return r
+	}
+	want := make(map[Key]bool, len(truth))
+	for _, t := range truth {
+		k := TruthKey(t)
+		if !want[k] {
+			want[k] = true
+			row(t.Rule, t.Subtype).Truth++
+		}
+	}
+	var res Result
+	seen := make(map[Key]bool, len(findings))
+	examples := map[group]int{}
+	for _, f := range findings {
+		k := FindingKey(f)
+		if seen[k] {
+			continue // one defect reported twice counts once
+		}
+		seen[k] = true
+		r := row(f.Rule, f.Subtype)
+		r.Found++
+		if want[k] {
+			r.Correct++
+		} else if g := (group{f.Rule, f.Subtype}); examples[g] < MaxExamples {
+			examples[g]++
+			res.FalsePositives = append(res.FalsePositives, k)
+		}
+	}
+	missed := map[group]int{}
+	for _, t := range truth {
+		k := TruthKey(t)
+		if g := (group{t.Rule, t.Subtype}); !seen[k] && missed[g] < MaxExamples {
+			missed[g]++
+			seen[k] = true
+			res.FalseNegatives = append(res.FalseNegatives, k)
+		}
+	}
+	for _, r := range rows {
+		res.Rows = append(res.Rows, *r)
+		res.Total.Truth += r.Truth
+		res.Total.Found += r.Found
+		res.Total.Correct += r.Correct
+	}
+	res.Total.Rule = "TOTAL"
+	slices.SortFunc(res.Rows, func(a, b Row) int {
+		return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subtype, b.Subtype))
+	})
+	sortKeys := func(ks []Key) {
+		slices.SortFunc(ks, func(a, b Key) int {
+			return cmp.Or(cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subtype, b.Subtype), cmp.Compare(a.Ref, b.Ref))
+		})
+	}
+	sortKeys(res.FalsePositives)
+	sortKeys(res.FalseNegatives)
+	return res
+}
+
+// WriteTable prints the score table.
+func (r Result) WriteTable(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "rule\tsubtype\ttruth\tfound\tcorrect\tprecision\trecall\tF1\t")
+	for _, row := range append(slices.Clone(r.Rows), r.Total) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t\n", row.Rule, row.Subtype,
+			row.Truth, row.Found, row.Correct, row.Precision(), row.Recall(), row.F1())
+	}
+	return tw.Flush()
+}
+
+// WriteMisses prints the false positives and negatives kept as examples.
+func (r Result) WriteMisses(w io.Writer) {
+	for _, k := range r.FalsePositives {
+		fmt.Fprintf(w, "false positive  %s %s %s %s\n", k.Rule, k.Subtype, k.Source, k.Ref)
+	}
+	for _, k := range r.FalseNegatives {
+		fmt.Fprintf(w, "missed          %s %s %s %s\n", k.Rule, k.Subtype, k.Source, k.Ref)
+	}
+}
+
+// Worst returns the rows whose precision or recall is below the targets.
+func (r Result) Worst(minPrecision, minRecall float64) []string {
+	var out []string
+	for _, row := range r.Rows {
+		if row.Precision() < minPrecision || row.Recall() < minRecall {
+			out = append(out, strings.TrimSuffix(row.Rule+"/"+row.Subtype, "/"))
+		}
+	}
+	return out
+}

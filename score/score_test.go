@@ -1,0 +1,52 @@
+package score
+
+import (
+	"testing"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+func TestCompare(t *testing.T) {
+	truth := []record.Truth{
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"},
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000002"},
+		{Rule: "DUP_PERSON", Source: "population", SourceKey: "b", PersonID: "b", RelatedPersonID: "a"},
+		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "tax", SourceKey: "8000000001", Field: "full_name"},
+	}
+	findings := []record.Finding{
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"},
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"}, // repeated
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000009"}, // wrong
+		{Rule: "DUP_PERSON", Source: "population", SourceKey: "a", PersonID: "a", RelatedPersonID: "b"},
+		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "insurance", SourceKey: "8000000001"}, // other source
+	}
+	res := Compare(findings, truth)
+	tests := []struct {
+		rule, subtype         string
+		truth, found, correct int
+		precision, recall     float64
+	}{
+		{"DUP_ID", "POPULATION", 2, 2, 1, 0.5, 0.5},
+		{"DUP_PERSON", "", 1, 1, 1, 1, 1},
+		{"FIELD_MISMATCH", "NAME", 1, 1, 0, 0, 0},
+	}
+	if len(res.Rows) != len(tests) {
+		t.Fatalf("got %d rows, want %d: %+v", len(res.Rows), len(tests), res.Rows)
+	}
+	for i, tt := range tests {
+		r := res.Rows[i]
+		if r.Rule != tt.rule || r.Subtype != tt.subtype || r.Truth != tt.truth || r.Found != tt.found ||
+			r.Correct != tt.correct || r.Precision() != tt.precision || r.Recall() != tt.recall {
+			t.Errorf("row %d = %+v (P %.2f R %.2f), want %+v", i, r, r.Precision(), r.Recall(), tt)
+		}
+	}
+	if res.Total.Truth != 4 || res.Total.Found != 4 || res.Total.Correct != 2 {
+		t.Errorf("total = %+v", res.Total)
+	}
+	if len(res.FalsePositives) != 2 || len(res.FalseNegatives) != 2 {
+		t.Errorf("FP %v FN %v", res.FalsePositives, res.FalseNegatives)
+	}
+	if got := res.Worst(0.99, 0.98); len(got) != 2 {
+		t.Errorf("Worst = %v", got)
+	}
+}
