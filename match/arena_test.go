@@ -1,0 +1,100 @@
+package match
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestArena(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+	}{
+		{"empty arena", nil},
+		{"empty strings", []string{"", "", ""}},
+		{"vietnamese", []string{"Nguyễn Văn Hùng", "", "Xã Nghi Phong", "079201001234"}},
+		{"fills a chunk exactly", []string{strings.Repeat("a", chunkSize-3), "bcd", "e"}},
+		{"straddles a chunk", []string{strings.Repeat("a", chunkSize-3), "bcdef", "g"}},
+		{"chunk-sized", []string{"x", strings.Repeat("b", chunkSize), "y"}},
+		{"larger than a chunk", []string{"x", strings.Repeat("c", 2*chunkSize+5), "y", strings.Repeat("d", 3*chunkSize), "z"}},
+		{"longest", []string{"x", strings.Repeat("m", MaxStringLen), "y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a Arena
+			refs := make([]Ref, len(tt.in))
+			var total int64
+			for i, s := range tt.in {
+				refs[i] = a.Add(s)
+				total += int64(len(s))
+			}
+			for i, s := range tt.in {
+				if got := a.Get(refs[i]); got != s {
+					t.Errorf("Get(Add(s%d)) has length %d, want %d (%.20q)", i, len(got), len(s), got)
+				}
+				if refs[i].Len() != len(s) {
+					t.Errorf("Ref.Len() = %d, want %d", refs[i].Len(), len(s))
+				}
+			}
+			if a.Len() != total {
+				t.Errorf("Len() = %d, want %d", a.Len(), total)
+			}
+			if a.Cap() < total {
+				t.Errorf("Cap() = %d < Len() %d", a.Cap(), total)
+			}
+		})
+	}
+}
+
+func TestArenaRandom(t *testing.T) {
+	var a Arena
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 300000
+	want := make([]string, n)
+	refs := make([]Ref, n)
+	for i := range want {
+		b := make([]byte, rng.IntN(40))
+		for j := range b {
+			b[j] = byte('a' + rng.IntN(26))
+		}
+		want[i] = string(b)
+		if i%2 == 0 {
+			refs[i] = a.Add(want[i])
+		} else {
+			refs[i] = a.AddBytes(b)
+		}
+	}
+	for i := range want {
+		if got := a.Get(refs[i]); got != want[i] {
+			t.Fatalf("row %d: got %q, want %q", i, got, want[i])
+		}
+	}
+	if waste := a.Cap() - a.Len(); waste > a.Len()/100+chunkSize {
+		t.Errorf("arena wastes %d bytes for %d bytes of strings", waste, a.Len())
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _ = a.Get(refs[7]) }); allocs != 0 {
+		t.Errorf("Get allocates %v times", allocs)
+	}
+}
+
+func TestArenaZeroRef(t *testing.T) {
+	var a Arena
+	if got := a.Get(0); got != "" {
+		t.Errorf("Get(0) on an empty arena = %q", got)
+	}
+	a.Add("abc")
+	if got := a.Get(0); got != "" {
+		t.Errorf("Get(0) = %q, want empty", got)
+	}
+}
+
+func TestArenaTooLong(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("Add of a string longer than MaxStringLen did not panic")
+		}
+	}()
+	var a Arena
+	a.Add(strings.Repeat("x", MaxStringLen+1))
+}

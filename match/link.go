@@ -1,0 +1,353 @@
+//go:build wip
+
+package match
+
+import (
+	"math/rand/v2"
+
+	"github.com/doisanh/doisanh/normalize"
+)
+
+// IDKind says what kind of number a source record's id_number holds.
+type IDKind uint8
+
+// ID kinds.
+const (
+	IDNone     IDKind = iota // empty
+	IDPersonal               // 12 digits after normalisation (structure not checked)
+	IDOld                    // 9-digit CMND
+	IDOther                  // anything else
+)
+
+// Record is the part of a tax, insurance or civil record used for linking.
+type Record struct {
+	ID       string // digits
+	IDKind   IDKind
+	NameKey  string
+	Phonetic string
+	Birth    normalize.Date
+	Gender   normalize.Gender
+	Commune  string // 2025 commune code, "" when unknown
+}
+
+// Method is how a record was linked.
+type Method uint8
+
+// Link methods.
+const (
+	LinkNone      Method = iota // nobody on the register
+	LinkID                      // the person_id matches
+	LinkOldID                   // the old CMND matches
+	LinkFuzzy                   // no usable ID; name, birth date, gender and commune agree
+	LinkAmbiguous               // several people fit equally well: not linked
+)
+
+var methodNames = [...]string{"none", "id", "old_id", "fuzzy", "ambiguous"}
+
+func (m Method) String() string { return methodNames[m] }
+
+// Link is the outcome of linking one record.
+type Link struct {
+	Method     Method
+	Person     int32   // population row; -1 when not linked
+	Score      float64 // match probability; 1 for an exact ID link with agreeing fields
+	Vector     Vector  // field agreement with the linked (or best) person
+	Candidates []int32 // the people an ambiguous record fits
+}
+
+// Comparison fields of the linking model, in Vector order.
+const (
+	FieldName = iota
+	FieldBirth
+	FieldGender
+	FieldCommune
+	FieldID
+	numFields
+)
+
+// LinkFields describes the comparison vector. Level 0 is disagreement; the
+// highest level is exact agreement.
+var LinkFields = []Field{
+	{Name: "name", Levels: []string{"different", "similar", "close", "exact"}},
+	{Name: "birth_date", Levels: []string{"different", "day/month swapped", "same at coarser precision", "exact"}},
+	{Name: "gender", Levels: []string{"different", "same"}},
+	{Name: "commune", Levels: []string{"different", "same"}},
+	{Name: "id", Levels: []string{"different", "one digit off", "same"}},
+}
+
+// LinkOptions tunes the linker.
+type LinkOptions struct {
+	Threshold float64 // minimum match probability to link; default 0.95
+	Margin    float64 // minimum weight (bits) ahead of the runner-up; default 4
+	// IDDisagree: an ID link whose name and birth date both disagree is
+	// re-examined by fuzzy linking (the ID may be someone else's).
+	Seed uint64 // for the random pairs that estimate u-probabilities
+}
+
+// Linker links source records to the population. Safe for concurrent use
+// after Train.
+type Linker struct {
+	pop   *Population
+	model *Model
+	opts  LinkOptions
+}
+
+// NewLinker returns a linker with prior m/u probabilities; call Train to
+// estimate them from the data.
+func NewLinker(pop *Population, opts LinkOptions) *Linker {
+	if opts.Threshold == 0 {
+		opts.Threshold = 0.95
+	}
+	if opts.Margin == 0 {
+		opts.Margin = 4
+	}
+	m := NewModel(LinkFields)
+	return &Linker{pop: pop, model: m, opts: opts}
+}
+
+// Model returns the linking model (for reports).
+func (l *Linker) Model() *Model { return l.model }
+
+// Train estimates the model: u-probabilities from random pairs of people,
+// then m-probabilities and the match prior by EM over the candidate pairs
+// of the sample records.
+func (l *Linker) Train(sample []Record) (EMResult, error) {
+	n := len(l.pop.People)
+	if n >= 2 {
+		rng := rand.New(rand.NewPCG(l.opts.Seed, 0x646f6973616e68))
+		pairs := min(200_000, n*4)
+		vs := make([]Vector, 0, pairs)
+		var rec Record
+		for range pairs {
+			a, b := rng.IntN(n), rng.IntN(n)
+			if a == b {
+				continue
+			}
+			l.recordOf(int32(a), &rec)
+			vs = append(vs, l.Compare(&rec, int32(b)))
+		}
+		if err := l.model.EstimateU(vs); err != nil {
+			return EMResult{}, err
+		}
+	}
+	var vs []Vector
+	var cands []int32
+	for i := range sample {
+		cands = l.candidates(&sample[i], cands[:0])
+		for _, c := range cands {
+			vs = append(vs, l.Compare(&sample[i], c))
+		}
+	}
+	if len(vs) == 0 {
+		return EMResult{}, nil
+	}
+	return l.model.Estimate(vs, EMOptions{FixU: true})
+}
+
+// recordOf fills r with person row's fields, as if it were a source record.
+func (l *Linker) recordOf(row int32, r *Record) {
+	p := &l.pop.People[row]
+	*r = Record{ID: l.pop.Str(p.ID), IDKind: IDPersonal, NameKey: l.pop.Str(p.NameKey),
+		Birth: p.Birth, Gender: p.Gender, Commune: l.pop.Str(p.Commune)}
+}
+
+// Link finds the population person a record belongs to.
+func (l *Linker) Link(r *Record) Link {
+	switch r.IDKind {
+	case IDPersonal:
+		if rows := l.pop.ByID(r.ID); len(rows) > 0 {
+			if link, ok := l.linkByID(r, rows, LinkID); ok {
+				return link
+			}
+		}
+	case IDOld:
+		if rows := l.pop.ByOldID(r.ID); len(rows) > 0 {
+			if link, ok := l.linkByID(r, rows, LinkOldID); ok {
+				return link
+			}
+		}
+	}
+	return l.fuzzy(r, -1)
+}
+
+// linkByID links a record to the person(s) holding its ID. A single holder
+// whose name and birth date both disagree is re-examined by fuzzy linking,
+// since the ID may be a wrong one belonging to someone else.
+func (l *Linker) linkByID(r *Record, rows []int32, method Method) (Link, bool) {
+	if len(rows) == 1 {
+		v := l.Compare(r, rows[0])
+		if v[FieldName] == 0 && v[FieldBirth] <= 1 {
+			if f := l.fuzzy(r, rows[0]); f.Method == LinkFuzzy {
+				return f, true
+			}
+		}
+		return Link{Method: method, Person: rows[0], Score: l.candidate(r, rows[0], v).Probability, Vector: v}, true
+	}
+	// One ID, several people (DUP_ID): pick the one the fields point to.
+	cands := make([]Candidate, len(rows))
+	for i, row := range rows {
+		v := l.Compare(r, row)
+		cands[i] = l.candidate(r, row, v)
+	}
+	d := Decide(cands, DecideOptions{Threshold: l.opts.Threshold, Margin: l.opts.Margin})
+	switch d.Outcome {
+	case Linked:
+		return Link{Method: method, Person: d.Best.Row, Score: d.Best.Probability, Vector: d.Best.Vector}, true
+	case Ambiguous:
+		return Link{Method: LinkAmbiguous, Person: -1, Candidates: d.Rows()}, true
+	}
+	return Link{}, false
+}
+
+// fuzzy links by the blocking keys; exclude is a row not to consider.
+func (l *Linker) fuzzy(r *Record, exclude int32) Link {
+	var buf [64]int32
+	rows := l.candidates(r, buf[:0])
+	var cbuf [64]Candidate
+	cands := cbuf[:0]
+	for _, row := range rows {
+		if row == exclude {
+			continue
+		}
+		v := l.Compare(r, row)
+		cands = append(cands, l.candidate(r, row, v))
+	}
+	d := Decide(cands, DecideOptions{Threshold: l.opts.Threshold, Margin: l.opts.Margin})
+	switch d.Outcome {
+	case Linked:
+		return Link{Method: LinkFuzzy, Person: d.Best.Row, Score: d.Best.Probability, Vector: d.Best.Vector}
+	case Ambiguous:
+		return Link{Method: LinkAmbiguous, Person: -1, Candidates: d.Rows()}
+	}
+	return Link{Method: LinkNone, Person: -1}
+}
+
+// candidate scores row for r. The weight takes the name's term frequency
+// into account: agreeing on a common name ("Nguyễn Văn Hùng") is weaker
+// evidence than agreeing on a rare one. Ranking and threshold both use it.
+func (l *Linker) candidate(r *Record, row int32, v Vector) Candidate {
+	w := l.model.Weight(v)
+	if v[FieldName] == 3 {
+		w = l.model.WeightTF(v, FieldName, l.pop.NameFrequency(r.NameKey))
+	}
+	return Candidate{Row: row, Vector: v, Weight: w, Probability: l.model.Posterior(w)}
+}
+
+// candidates appends the rows sharing a blocking key with r, without repeats.
+func (l *Linker) candidates(r *Record, dst []int32) []int32 {
+	add := func(rows []int32) {
+	next:
+		for _, row := range rows {
+			for _, have := range dst {
+				if have == row {
+					continue next
+				}
+			}
+			if len(dst) < 256 {
+				dst = append(dst, row)
+			}
+		}
+	}
+	if r.NameKey != "" && r.Birth.Precision != normalize.PrecisionNone {
+		add(l.pop.byName.Lookup(nameYearKey(r.NameKey, r.Birth.Year)))
+		if r.Phonetic != "" {
+			add(l.pop.byPhon.Lookup(nameYearKey(r.Phonetic, r.Birth.Year)))
+		}
+	}
+	if r.Birth.Precision == normalize.PrecisionDay && r.Commune != "" {
+		add(l.pop.byDate.Lookup(dateCommuneKey(r.Birth, r.Commune)))
+	}
+	return dst
+}
+
+// Compare returns the field agreement of a record with a person.
+func (l *Linker) Compare(r *Record, row int32) Vector {
+	p := &l.pop.People[row]
+	var v Vector
+	for i := range v {
+		v[i] = Missing
+	}
+	if pk := l.pop.Str(p.NameKey); r.NameKey != "" && pk != "" {
+		switch jw := normalize.JaroWinkler(r.NameKey, pk); {
+		case r.NameKey == pk:
+			v[FieldName] = 3
+		case jw >= 0.95:
+			v[FieldName] = 2
+		case jw >= 0.88:
+			v[FieldName] = 1
+		default:
+			v[FieldName] = 0
+		}
+	}
+	switch normalize.CompareDates(r.Birth, p.Birth) {
+	case normalize.DatesEqual:
+		if r.Birth.Precision == normalize.PrecisionDay {
+			v[FieldBirth] = 3
+		} else {
+			v[FieldBirth] = 2
+		}
+	case normalize.DatesCompatible:
+		v[FieldBirth] = 2
+	case normalize.DatesSwapped:
+		v[FieldBirth] = 1
+	case normalize.DatesDiffer:
+		v[FieldBirth] = 0
+	}
+	if r.Gender != normalize.GenderUnknown && p.Gender != normalize.GenderUnknown {
+		v[FieldGender] = b2u(r.Gender == p.Gender)
+	}
+	if pc := l.pop.Str(p.Commune); r.Commune != "" && pc != "" {
+		v[FieldCommune] = b2u(r.Commune == pc)
+	}
+	if r.ID != "" {
+		own := p.ID
+		if r.IDKind == IDOld {
+			own = p.OldID
+		}
+		switch pid := l.pop.Str(own); {
+		case pid == "":
+		case pid == r.ID:
+			v[FieldID] = 2
+		case oneDigitOff(r.ID, pid):
+			v[FieldID] = 1
+		default:
+			v[FieldID] = 0
+		}
+	}
+	return v
+}
+
+func b2u(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// oneDigitOff reports whether two equal-length digit strings differ in one
+// position or by one swap of adjacent digits.
+func oneDigitOff(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	first := -1
+	diffs := 0
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			if diffs == 0 {
+				first = i
+			}
+			diffs++
+			if diffs > 2 {
+				return false
+			}
+		}
+	}
+	switch diffs {
+	case 1:
+		return true
+	case 2:
+		return first+1 < len(a) && a[first] == b[first+1] && a[first+1] == b[first]
+	}
+	return false
+}

@@ -1,0 +1,188 @@
+//go:build wip
+
+package match
+
+import (
+	"github.com/doisanh/doisanh/normalize"
+)
+
+// Person is one normalised population row. It holds no Go pointers: its
+// strings live in the Population's arena, so millions of rows cost the
+// garbage collector nothing to scan.
+type Person struct {
+	Row       int64 // data row in the population file
+	ID        Ref   // person_id digits (canonical 12 digits when valid)
+	OldID     Ref   // old CMND digits
+	Name      Ref   // canonical display form
+	NameKey   Ref   // accent-free key
+	RawName   Ref   // as written
+	RawBirth  Ref   // as written
+	SpouseID  Ref   // spouse_id digits (canonical)
+	Commune   Ref   // 2025 commune code of residence; empty when unknown
+	Household Ref
+	FatherKey uint64 // hash of the father's ID, else of his name key; 0 when unknown
+	MotherKey uint64
+	Birth     normalize.Date
+	Gender    normalize.Gender
+	Status    normalize.Status
+	BirthProv string // two-digit legacy province code of birth registration; "" unknown (constant strings only)
+}
+
+// PersonInput is a normalised population row before it is stored.
+type PersonInput struct {
+	Row                                                           int64
+	ID, OldID, Name, NameKey, Given, Phonetic, RawName, RawBirth string
+	SpouseID, Commune, Household                                  string
+	FatherKey, MotherKey                                          uint64
+	Birth                                                         normalize.Date
+	Gender                                                        normalize.Gender
+	Status                                                        normalize.Status
+	BirthProv                                                     string
+}
+
+// Population is the normalised residence register with its indexes.
+// It is built once by a PopulationBuilder and then read concurrently.
+type Population struct {
+	People []Person
+	arena  *Arena
+
+	byID     *Index // hash(ID digits)
+	byOldID  *Index // hash(old ID digits)
+	byName   *Index // hash(name key, birth year)
+	byPhon   *Index // hash(phonetic key, birth year)
+	byDate   *Index // hash(birth date, commune)
+	byDup    *Index // hash(name key, full birth date, gender): duplicate-person blocks
+	nameFreq *Index // hash(name key): one posting per person, for term frequencies
+}
+
+// Str returns the string behind a reference.
+func (p *Population) Str(r Ref) string { return p.arena.Get(r) }
+
+// Len is the number of people.
+func (p *Population) Len() int { return len(p.People) }
+
+// ByID returns the rows whose person_id digits are id.
+func (p *Population) ByID(id string) []int32 {
+	if id == "" {
+		return nil
+	}
+	return p.filter(p.byID.Lookup(HashString(id)), func(q *Person) bool { return p.Str(q.ID) == id })
+}
+
+// ByOldID returns the rows whose old CMND digits are id.
+func (p *Population) ByOldID(id string) []int32 {
+	if id == "" {
+		return nil
+	}
+	return p.filter(p.byOldID.Lookup(HashString(id)), func(q *Person) bool { return p.Str(q.OldID) == id })
+}
+
+// filter drops hash collisions; it allocates only when one is found.
+func (p *Population) filter(rows []int32, keep func(*Person) bool) []int32 {
+	for i, r := range rows {
+		if !keep(&p.People[r]) {
+			out := append([]int32(nil), rows[:i]...)
+			for _, r := range rows[i+1:] {
+				if keep(&p.People[r]) {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rows
+}
+
+// NameFrequency returns the share of people whose name key is key.
+func (p *Population) NameFrequency(key string) float64 {
+	if len(p.People) == 0 {
+		return 0
+	}
+	return float64(len(p.nameFreq.Lookup(HashString(key)))) / float64(len(p.People))
+}
+
+// DuplicateBlocks calls fn for every group of two or more rows sharing a
+// name key, a full birth date and a gender, in a deterministic order.
+func (p *Population) DuplicateBlocks(fn func(rows []int32)) {
+	p.byDup.Groups(func(_ uint64, rows []int32) { fn(rows) })
+}
+
+// IDGroups calls fn for every person_id held by two or more rows.
+func (p *Population) IDGroups(fn func(rows []int32)) {
+	p.byID.Groups(func(_ uint64, rows []int32) { fn(rows) })
+}
+
+// Block keys shared by the builder and the linker.
+func nameYearKey(nameKey string, year int16) uint64 {
+	return HashCombine(HashString(nameKey), uint64(uint16(year)))
+}
+
+func dateCommuneKey(d normalize.Date, commune string) uint64 {
+	return HashCombine(HashString(commune), packDate(d))
+}
+
+func dupKey(nameKey string, d normalize.Date, g normalize.Gender) uint64 {
+	return HashCombine(HashCombine(HashString(nameKey), packDate(d)), uint64(g))
+}
+
+func packDate(d normalize.Date) uint64 {
+	return uint64(uint16(d.Year))<<24 | uint64(d.Month)<<16 | uint64(d.Day)<<8 | uint64(d.Precision)
+}
+
+// PopulationBuilder collects normalised rows, then builds the indexes.
+type PopulationBuilder struct {
+	people                                   []Person
+	arena                                    *Arena
+	byID, byOldID, byName, byPhon, byDate    IndexBuilder
+	byDup, nameFreq                          IndexBuilder
+}
+
+// NewPopulationBuilder returns a builder expecting about n rows.
+func NewPopulationBuilder(n int) *PopulationBuilder {
+	return &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena)}
+}
+
+// Add stores one row.
+func (b *PopulationBuilder) Add(in *PersonInput) {
+	row := int32(len(b.people))
+	a := b.arena
+	b.people = append(b.people, Person{
+		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: a.Add(in.Name),
+		NameKey: a.Add(in.NameKey), RawName: a.Add(in.RawName), RawBirth: a.Add(in.RawBirth),
+		SpouseID: a.Add(in.SpouseID), Commune: a.Add(in.Commune), Household: a.Add(in.Household),
+		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
+		Status: in.Status, BirthProv: in.BirthProv,
+	})
+	if in.ID != "" {
+		b.byID.Add(HashString(in.ID), row)
+	}
+	if in.OldID != "" {
+		b.byOldID.Add(HashString(in.OldID), row)
+	}
+	if in.NameKey == "" {
+		return
+	}
+	b.nameFreq.Add(HashString(in.NameKey), row)
+	if in.Birth.Precision != normalize.PrecisionNone {
+		b.byName.Add(nameYearKey(in.NameKey, in.Birth.Year), row)
+		if in.Phonetic != "" {
+			b.byPhon.Add(nameYearKey(in.Phonetic, in.Birth.Year), row)
+		}
+	}
+	if in.Birth.Precision == normalize.PrecisionDay {
+		if in.Commune != "" {
+			b.byDate.Add(dateCommuneKey(in.Birth, in.Commune), row)
+		}
+		b.byDup.Add(dupKey(in.NameKey, in.Birth, in.Gender), row)
+	}
+}
+
+// Build returns the finished population; the builder must not be used after.
+func (b *PopulationBuilder) Build() *Population {
+	return &Population{
+		People: b.people, arena: b.arena,
+		byID: b.byID.Build(), byOldID: b.byOldID.Build(), byName: b.byName.Build(),
+		byPhon: b.byPhon.Build(), byDate: b.byDate.Build(), byDup: b.byDup.Build(),
+		nameFreq: b.nameFreq.Build(),
+	}
+}
