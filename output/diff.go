@@ -1,0 +1,257 @@
+package output
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+// DiffRow counts, for one commune and rule (or a total), the findings of an
+// old run that were fixed or are still open, and the new ones.
+type DiffRow struct {
+	ProvinceCode string `json:"province_code"`
+	CommuneCode  string `json:"commune_code"`
+	CommuneName  string `json:"commune_name"`
+	Rule         string `json:"rule"` // empty on commune and overall totals
+	Old          int64  `json:"old"`  // findings of the old run
+	Fixed        int64  `json:"fixed"`
+	Open         int64  `json:"still_open"`
+	New          int64  `json:"new"`
+}
+
+// Done is the share of the old findings that were fixed, in percent; 0 when
+// there were none.
+func (r DiffRow) Done() float64 {
+	if r.Old == 0 {
+		return 0
+	}
+	return float64(r.Fixed) * 100 / float64(r.Old)
+}
+
+func (r *DiffRow) add(o DiffRow) {
+	r.Old += o.Old
+	r.Fixed += o.Fixed
+	r.Open += o.Open
+	r.New += o.New
+}
+
+// DiffCommune is one commune's progress: its total and one row per rule.
+type DiffCommune struct {
+	Total DiffRow   `json:"total"`
+	Rules []DiffRow `json:"rules"`
+}
+
+// DiffResult is the progress between two runs, matched by finding_id.
+type DiffResult struct {
+	Communes []DiffCommune `json:"communes"`
+	Total    DiffRow       `json:"total"`
+	FixedIDs []string      `json:"-"` // finding_ids in the old run only
+	NewIDs   []string      `json:"-"` // finding_ids in the new run only
+}
+
+// Diff compares the findings of an old and a current run by finding_id: a
+// finding only in old is fixed, one in both still open, one only in cur is
+// new. Fixed and still-open findings count in the commune of the old run,
+// new ones in the commune of the new run, so that Old = Fixed + Open.
+func Diff(old, cur []record.Finding) *DiffResult {
+	inNew := make(map[string]struct{}, len(cur))
+	for i := range cur {
+		inNew[cur[i].FindingID] = struct{}{}
+	}
+	inOld := make(map[string]struct{}, len(old))
+	type key struct{ prov, code, rule string }
+	rows := map[key]*DiffRow{}
+	row := func(f *record.Finding) *DiffRow {
+		k := key{f.ProvinceCode, f.CommuneCode, f.Rule}
+		r := rows[k]
+		if r == nil {
+			r = &DiffRow{ProvinceCode: k.prov, CommuneCode: k.code, Rule: k.rule}
+			rows[k] = r
+		}
+		if r.CommuneName == "" {
+			r.CommuneName = norm.NFC.String(f.CommuneName)
+		}
+		return r
+	}
+	res := &DiffResult{}
+	for i := range old {
+		f := &old[i]
+		if _, dup := inOld[f.FindingID]; dup {
+			continue
+		}
+		inOld[f.FindingID] = struct{}{}
+		r := row(f)
+		r.Old++
+		if _, ok := inNew[f.FindingID]; ok {
+			r.Open++
+		} else {
+			r.Fixed++
+			res.FixedIDs = append(res.FixedIDs, f.FindingID)
+		}
+	}
+	seen := make(map[string]struct{})
+	for i := range cur {
+		f := &cur[i]
+		if _, ok := inOld[f.FindingID]; ok {
+			continue
+		}
+		if _, dup := seen[f.FindingID]; dup {
+			continue
+		}
+		seen[f.FindingID] = struct{}{}
+		row(f).New++
+		res.NewIDs = append(res.NewIDs, f.FindingID)
+	}
+
+	all := make([]DiffRow, 0, len(rows))
+	for _, r := range rows {
+		all = append(all, *r)
+	}
+	slices.SortFunc(all, func(a, b DiffRow) int {
+		return cmp.Or(cmp.Compare(a.ProvinceCode, b.ProvinceCode), cmp.Compare(a.CommuneCode, b.CommuneCode),
+			cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule))
+	})
+	for _, r := range all {
+		n := len(res.Communes)
+		if n == 0 || res.Communes[n-1].Total.ProvinceCode != r.ProvinceCode || res.Communes[n-1].Total.CommuneCode != r.CommuneCode {
+			res.Communes = append(res.Communes, DiffCommune{Total: DiffRow{
+				ProvinceCode: r.ProvinceCode, CommuneCode: r.CommuneCode, CommuneName: r.CommuneName}})
+			n++
+		}
+		c := &res.Communes[n-1]
+		c.Rules = append(c.Rules, r)
+		c.Total.add(r)
+		if c.Total.CommuneName == "" {
+			c.Total.CommuneName = r.CommuneName
+		}
+		res.Total.add(r)
+	}
+	slices.Sort(res.FixedIDs)
+	slices.Sort(res.NewIDs)
+	return res
+}
+
+// communeTitle names a commune for people: its name, else its code, else
+// "Chưa xác định".
+func communeTitle(r DiffRow) string {
+	switch {
+	case r.CommuneName != "":
+		return r.CommuneName
+	case r.CommuneCode != "":
+		return "Mã xã " + r.CommuneCode
+	}
+	return unknownCommuneName
+}
+
+// percent writes p with one decimal and a decimal comma: "33,3%".
+func percent(p float64) string {
+	return strings.Replace(strconv.FormatFloat(p, 'f', 1, 64), ".", ",", 1) + "%"
+}
+
+func (r DiffRow) doneText() string {
+	if r.Old == 0 {
+		return "-"
+	}
+	return percent(r.Done())
+}
+
+// progressLine is the sentence of provincial reports:
+// "Xã Nghi Phong: đã rà soát, xử lý 3/10 trường hợp, đạt 30,0%".
+func progressLine(title string, r DiffRow) string {
+	return fmt.Sprintf("%s: đã rà soát, xử lý %s/%s trường hợp, đạt %s; phát sinh mới %s trường hợp",
+		title, formatInt(r.Fixed), formatInt(r.Old), percent(r.Done()), formatInt(r.New))
+}
+
+var diffHeader = []string{"Xã/phường", "Mã lỗi", "Loại lỗi", "Kỳ trước", "Đã xử lý", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý"}
+
+// WriteTable writes the progress as text: per commune a sentence and a table
+// of its rules, then the overall total.
+func (d *DiffResult) WriteTable(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range d.Communes {
+		fmt.Fprintln(bw, progressLine(communeTitle(c.Total), c.Total))
+		table := [][]string{diffHeader[1:]}
+		for _, r := range c.Rules {
+			table = append(table, []string{r.Rule, ruleLabel(r.Rule), formatInt(r.Old),
+				formatInt(r.Fixed), formatInt(r.Open), formatInt(r.New), r.doneText()})
+		}
+		writeAligned(bw, "  ", table, 2)
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, progressLine("Tổng cộng", d.Total))
+	fmt.Fprintf(bw, "Đã xử lý: %s, còn tồn: %s, phát sinh mới: %s, tổng số kỳ này: %s\n",
+		formatInt(d.Total.Fixed), formatInt(d.Total.Open), formatInt(d.Total.New), formatInt(d.Total.Open+d.Total.New))
+	return bw.Flush()
+}
+
+// WriteCSV writes one row per commune and rule, then a total row, as CSV
+// with a UTF-8 BOM.
+func (d *DiffResult) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(bom)
+	cw := csv.NewWriter(bw)
+	cw.Write([]string{"Mã tỉnh", "Mã xã", "Xã/phường", "Mã lỗi", "Loại lỗi", "Kỳ trước", "Đã xử lý", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý (%)"})
+	rec := func(r DiffRow, title, rule, label string) {
+		done := ""
+		if r.Old > 0 {
+			done = strconv.FormatFloat(r.Done(), 'f', 1, 64)
+		}
+		cw.Write([]string{r.ProvinceCode, r.CommuneCode, title, rule, label,
+			strconv.FormatInt(r.Old, 10), strconv.FormatInt(r.Fixed, 10), strconv.FormatInt(r.Open, 10),
+			strconv.FormatInt(r.New, 10), done})
+	}
+	for _, c := range d.Communes {
+		for _, r := range c.Rules {
+			rec(r, communeTitle(r), r.Rule, ruleLabel(r.Rule))
+		}
+	}
+	rec(d.Total, "Tổng cộng", "", "")
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeAligned writes table as columns two spaces apart, each line starting
+// with indent; the first textCols columns are aligned left, the others
+// (numbers) right.
+func writeAligned(w *bufio.Writer, indent string, table [][]string, textCols int) {
+	var widths []int
+	for _, row := range table {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	for _, row := range table {
+		w.WriteString(indent)
+		for i, cell := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			if i > 0 {
+				w.WriteString("  ")
+			}
+			if i < textCols {
+				w.WriteString(cell)
+				if i < len(row)-1 {
+					w.WriteString(pad)
+				}
+			} else {
+				w.WriteString(pad + cell)
+			}
+		}
+		w.WriteByte('\n')
+	}
+}

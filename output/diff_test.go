@@ -1,0 +1,146 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/rules"
+)
+
+func TestDiff(t *testing.T) {
+	old := testFindings()
+	// The new run: a2, a3, b1 and u1 were fixed; two new findings appeared,
+	// one in a commune the old run did not have.
+	fixed := []string{"a2", "a3", "b1", "u1"}
+	var cur []record.Finding
+	for _, f := range old {
+		if !slices.Contains(fixed, f.FindingID) {
+			cur = append(cur, f)
+		}
+	}
+	n1 := old[0]
+	n1.FindingID, n1.Rule, n1.Subtype = "n1", rules.DupPerson, ""
+	n2 := old[8]
+	n2.FindingID, n2.CommuneCode, n2.CommuneName = "n2", "18100", "Xã Quỳnh Thọ"
+	cur = append(cur, n1, n2, n2) // a repeated finding counts once
+
+	res := Diff(old, cur)
+	if !slices.Equal(res.FixedIDs, fixed) {
+		t.Errorf("fixed = %v, want %v", res.FixedIDs, fixed)
+	}
+	if want := []string{"n1", "n2"}; !slices.Equal(res.NewIDs, want) {
+		t.Errorf("new = %v, want %v", res.NewIDs, want)
+	}
+	want := DiffRow{Old: 11, Fixed: 4, Open: 7, New: 2}
+	if got := res.Total; got.Old != want.Old || got.Fixed != want.Fixed || got.Open != want.Open || got.New != want.New {
+		t.Errorf("total = %+v, want %+v", got, want)
+	}
+	type row struct {
+		commune, rule          string
+		old, fixed, open, news int64
+	}
+	var got []row
+	for _, c := range res.Communes {
+		var sum DiffRow
+		for _, r := range c.Rules {
+			got = append(got, row{r.CommuneCode, r.Rule, r.Old, r.Fixed, r.Open, r.New})
+			sum.add(r)
+			if r.Old != r.Fixed+r.Open {
+				t.Errorf("%+v: old != fixed + open", r)
+			}
+		}
+		if sum.Old != c.Total.Old || sum.Fixed != c.Total.Fixed || sum.New != c.Total.New {
+			t.Errorf("commune %s total %+v, rules sum to %+v", c.Total.CommuneCode, c.Total, sum)
+		}
+	}
+	wantRows := []row{
+		{"", rules.UnknownResidence, 1, 0, 1, 0}, // catalogue order
+		{"", rules.NotInPopulation, 1, 1, 0, 0},
+		{"16681", rules.DupID, 2, 1, 1, 0},
+		{"16681", rules.DupPerson, 0, 0, 0, 1},
+		{"16681", rules.FieldMismatch, 3, 1, 2, 0},
+		{"17920", rules.SpouseConflict, 2, 1, 1, 0},
+		{"17920", rules.DeceasedActive, 1, 0, 1, 0},
+		{"18001", rules.IDMismatch, 1, 0, 1, 0},
+		{"18100", rules.IDMismatch, 0, 0, 0, 1},
+	}
+	if !slices.Equal(got, wantRows) {
+		t.Errorf("rows:\n got %v\nwant %v", got, wantRows)
+	}
+
+	var buf bytes.Buffer
+	if err := res.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text := buf.String()
+	for _, line := range []string{
+		"Xã Nghi Phong: đã rà soát, xử lý 2/5 trường hợp, đạt 40,0%; phát sinh mới 1 trường hợp",
+		"Phường Vinh Phú: đã rà soát, xử lý 1/3 trường hợp, đạt 33,3%",
+		"Xã Quỳnh Thọ: đã rà soát, xử lý 0/0 trường hợp, đạt 0,0%; phát sinh mới 1",
+		"Chưa xác định: đã rà soát, xử lý 1/2 trường hợp, đạt 50,0%",
+		"Tổng cộng: đã rà soát, xử lý 4/11 trường hợp, đạt 36,4%; phát sinh mới 2 trường hợp",
+	} {
+		if !strings.Contains(text, line) {
+			t.Errorf("table lacks %q:\n%s", line, text)
+		}
+	}
+
+	buf.Reset()
+	if err := res.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte(bom)) {
+		t.Fatal("diff CSV has no BOM")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[len(bom):])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1+len(wantRows)+1 {
+		t.Fatalf("diff CSV has %d rows", len(recs))
+	}
+	if r := recs[3]; r[1] != "16681" || r[2] != "Xã Nghi Phong" || r[3] != "DUP_ID" || r[5] != "2" || r[6] != "1" || r[9] != "50.0" {
+		t.Errorf("CSV row = %q", r)
+	}
+	if last := recs[len(recs)-1]; last[2] != "Tổng cộng" || last[5] != "11" || last[6] != "4" || last[8] != "2" {
+		t.Errorf("CSV total = %q", last)
+	}
+}
+
+// TestDiffThroughFiles writes two runs and diffs what ReadFindings reads.
+func TestDiffThroughFiles(t *testing.T) {
+	old := testFindings()
+	cur := old[3:]
+	oldOut := writeRun(t, t.TempDir(), old, false)
+	newOut := writeRun(t, t.TempDir(), cur, false)
+	a, err := ReadFindings(oldOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadFindings(newOut + "/findings.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Diff(a, b)
+	if want := []string{"a1", "a2", "a3"}; !slices.Equal(res.FixedIDs, want) || len(res.NewIDs) != 0 {
+		t.Errorf("fixed = %v, new = %v; want fixed %v", res.FixedIDs, res.NewIDs, want)
+	}
+	if _, err := ReadFindings(t.TempDir()); err == nil || !strings.Contains(err.Error(), "findings.parquet") {
+		t.Errorf("reading a directory without findings: %v", err)
+	}
+}
+
+func TestDiffEmpty(t *testing.T) {
+	res := Diff(nil, nil)
+	var buf bytes.Buffer
+	if err := res.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "xử lý 0/0") || len(res.Communes) != 0 {
+		t.Errorf("empty diff = %q", buf.String())
+	}
+}

@@ -1,0 +1,51 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+// FuzzFindingsCSV checks that any text survives findings.csv and that a fix
+// list row never fails on it.
+func FuzzFindingsCSV(f *testing.F) {
+	f.Add("Nguyễn Văn Ánh", "Xã Nghi Phong", "a,b\"c\nd", 0.5)
+	f.Add(nfd, "", "\r\n", 1.0)
+	f.Add("\xff\xfe", "Phường 1", "=cmd|' /C calc'!A0", -1.0)
+	f.Fuzz(func(t *testing.T, name, commune, value string, score float64) {
+		fs := []record.Finding{{FindingID: "x", Rule: "DUP_ID", FullName: name, CommuneName: commune,
+			SourceValue: value, Score: score}}
+		var buf bytes.Buffer
+		if err := writeCSV(&buf, findingColumns, fs, findingRow); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[len(bom):])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// encoding/csv turns \r\n inside quoted fields into \n.
+		clean := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+		if len(recs) != 2 {
+			t.Fatalf("%d records", len(recs))
+		}
+		if r := recs[1]; r[8] != clean(name) || r[6] != clean(commune) || r[15] != clean(value) {
+			t.Errorf("round trip changed text: %q", r)
+		}
+		row := fixlistRow(nil, 1, &fs[0])
+		if len(row) != len(fixlistHeader) {
+			t.Fatalf("fix list row has %d columns", len(row))
+		}
+		if utf8.ValidString(name) && row[6] != norm.NFC.String(name) {
+			t.Errorf("fix list name %q, want NFC of %q", row[6], name)
+		}
+		if s := formatScore(score); s != "" && !strings.HasSuffix(s, "%") {
+			t.Errorf("formatScore(%v) = %q", score, s)
+		}
+	})
+}

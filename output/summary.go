@@ -1,0 +1,188 @@
+package output
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/rules"
+)
+
+// Input is one input file of a run and what became of its rows.
+type Input struct {
+	Source   string `json:"source"`
+	Path     string `json:"path"`
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
+	Read     int64  `json:"read"`
+	Used     int64  `json:"used"`
+	Rejected int64  `json:"rejected"`
+}
+
+// Stage is the time one stage of a run took: read, normalise, index, link,
+// rules, write.
+type Stage struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+	Rows    int64   `json:"rows"`
+}
+
+// RuleCount is the number of findings of one rule.
+type RuleCount struct {
+	Rule     string `json:"rule"`
+	Label    string `json:"label"`    // Vietnamese
+	Severity string `json:"severity"` // high, medium, low
+	Count    int64  `json:"count"`
+}
+
+// SubtypeCount is the number of findings of one rule and subtype.
+type SubtypeCount struct {
+	Rule    string `json:"rule"`
+	Subtype string `json:"subtype"`
+	Label   string `json:"label"`
+	Count   int64  `json:"count"`
+}
+
+// SourceCount is the number of findings from one source.
+type SourceCount struct {
+	Source string `json:"source"`
+	Count  int64  `json:"count"`
+}
+
+// CommuneCount is the number of findings of one commune, in all and per rule.
+type CommuneCount struct {
+	ProvinceCode string      `json:"province_code"`
+	CommuneCode  string      `json:"commune_code"` // "00000" when unknown
+	CommuneName  string      `json:"commune_name"`
+	Count        int64       `json:"count"`
+	ByRule       []RuleCount `json:"by_rule"` // rules with findings, catalogue order
+	Fixlist      string      `json:"fixlist"` // path of its CSV fix list, relative to the run directory
+}
+
+// Summary describes a run; it is written as summary.json. The caller fills
+// the run information; WriteFindings computes the counts.
+type Summary struct {
+	Version  string         `json:"version"`
+	RunID    string         `json:"run_id"`
+	Started  time.Time      `json:"started"`
+	Finished time.Time      `json:"finished"`
+	Options  map[string]any `json:"options"` // free-form run options
+	Inputs   []Input        `json:"inputs"`
+	Stages   []Stage        `json:"stages"`
+
+	// Computed by WriteFindings.
+	RowsRead      int64          `json:"rows_read"`
+	RowsUsed      int64          `json:"rows_used"`
+	RowsRejected  int64          `json:"rows_rejected"`
+	Rejects       int64          `json:"rejects"` // rows in rejects.parquet
+	TotalFindings int64          `json:"total_findings"`
+	ByRule        []RuleCount    `json:"by_rule"` // every catalogue rule, then unknown codes
+	BySubtype     []SubtypeCount `json:"by_subtype"`
+	BySource      []SourceCount  `json:"by_source"`
+	ByCommune     []CommuneCount `json:"by_commune"`
+}
+
+// summarize fills the computed fields of s from the findings and communes.
+func summarize(s *Summary, fs []record.Finding, communes []*commune, rejects int64) {
+	s.RowsRead, s.RowsUsed, s.RowsRejected = 0, 0, 0
+	for _, in := range s.Inputs {
+		s.RowsRead += in.Read
+		s.RowsUsed += in.Used
+		s.RowsRejected += in.Rejected
+	}
+	s.Rejects = rejects
+	s.TotalFindings = int64(len(fs))
+	s.ByRule = countRules(fs, nil)
+	for _, r := range rules.Catalog {
+		if !slices.ContainsFunc(s.ByRule, func(c RuleCount) bool { return c.Rule == r.Code }) {
+			s.ByRule = append(s.ByRule, RuleCount{Rule: r.Code, Label: r.Label, Severity: r.Severity})
+		}
+	}
+	sortRules(s.ByRule)
+
+	type sub struct{ rule, subtype string }
+	subs := map[sub]int64{}
+	srcs := map[string]int64{}
+	for i := range fs {
+		subs[sub{fs[i].Rule, fs[i].Subtype}]++
+		srcs[fs[i].Source]++
+	}
+	s.BySubtype = s.BySubtype[:0]
+	for k, n := range subs {
+		s.BySubtype = append(s.BySubtype, SubtypeCount{k.rule, k.subtype, subtypeLabel(k.rule, k.subtype), n})
+	}
+	slices.SortFunc(s.BySubtype, func(a, b SubtypeCount) int {
+		return cmp.Or(cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(subtypeRank(a.Rule, a.Subtype), subtypeRank(b.Rule, b.Subtype)), cmp.Compare(a.Subtype, b.Subtype))
+	})
+	s.BySource = s.BySource[:0]
+	for src, n := range srcs {
+		s.BySource = append(s.BySource, SourceCount{src, n})
+	}
+	slices.SortFunc(s.BySource, func(a, b SourceCount) int {
+		return cmp.Or(cmp.Compare(sourceRank(a.Source), sourceRank(b.Source)), cmp.Compare(a.Source, b.Source))
+	})
+	s.ByCommune = s.ByCommune[:0]
+	for _, c := range communes {
+		s.ByCommune = append(s.ByCommune, CommuneCount{
+			ProvinceCode: c.Province, CommuneCode: c.Code, CommuneName: c.Name,
+			Count: int64(len(c.idx)), ByRule: countRules(fs, c.idx), Fixlist: c.file() + ".csv",
+		})
+	}
+}
+
+// countRules counts the findings fs[idx] (all of fs when idx is nil) per
+// rule, in catalogue order.
+func countRules(fs []record.Finding, idx []int32) []RuleCount {
+	var out []RuleCount
+	add := func(f *record.Finding) {
+		for i := range out {
+			if out[i].Rule == f.Rule {
+				out[i].Count++
+				return
+			}
+		}
+		sev := f.Severity
+		if r, ok := rules.Lookup(f.Rule); ok {
+			sev = r.Severity
+		}
+		out = append(out, RuleCount{Rule: f.Rule, Label: ruleLabel(f.Rule), Severity: sev, Count: 1})
+	}
+	if idx == nil {
+		for i := range fs {
+			add(&fs[i])
+		}
+	} else {
+		for _, i := range idx {
+			add(&fs[i])
+		}
+	}
+	sortRules(out)
+	return out
+}
+
+func sortRules(rs []RuleCount) {
+	slices.SortFunc(rs, func(a, b RuleCount) int {
+		return cmp.Or(cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule))
+	})
+}
+
+func subtypeRank(rule, subtype string) int {
+	r, _ := rules.Lookup(rule)
+	for i, s := range r.Subtypes {
+		if s.Code == subtype {
+			return i
+		}
+	}
+	return len(r.Subtypes)
+}
+
+func sourceRank(s string) int {
+	for _, src := range record.Sources {
+		if src.String() == s {
+			return int(src)
+		}
+	}
+	return len(record.Sources)
+}

@@ -1,0 +1,109 @@
+package output
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+// bom is the UTF-8 byte order mark written at the start of every CSV file,
+// so spreadsheet programs show Vietnamese text correctly.
+const bom = "\ufeff"
+
+// findingColumns are the columns of findings.csv, as in findings.parquet.
+var findingColumns = []string{
+	"finding_id", "rule", "subtype", "severity", "province_code", "commune_code", "commune_name",
+	"person_id", "full_name", "birth_date", "source", "source_key", "related_person_id", "field",
+	"population_value", "source_value", "score", "suggestion",
+}
+
+func findingRow(row []string, f *record.Finding) []string {
+	return append(row[:0], f.FindingID, f.Rule, f.Subtype, f.Severity, f.ProvinceCode, f.CommuneCode,
+		f.CommuneName, f.PersonID, f.FullName, f.BirthDate, f.Source, f.SourceKey, f.RelatedPersonID,
+		f.Field, f.PopulationValue, f.SourceValue, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Suggestion)
+}
+
+// rejectColumns are the columns of rejects.csv, as in rejects.parquet.
+var rejectColumns = []string{"source", "file", "row_number", "column", "reason", "raw"}
+
+func rejectRow(row []string, r *record.Reject) []string {
+	return append(row[:0], r.Source, r.File, strconv.FormatInt(r.RowNumber, 10), r.Column, r.Reason, r.Raw)
+}
+
+// writeCSV writes a BOM, the header and one record per row to w.
+func writeCSV[T any](w io.Writer, header []string, rows []T, format func([]string, *T) []string) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if _, err := bw.WriteString(bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	rec := make([]string, 0, len(header))
+	for i := range rows {
+		rec = format(rec, &rows[i])
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("row %d: %w", i+1, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// writeParquet writes rows as a zstd-compressed Parquet file to w.
+func writeParquet[T any](w io.Writer, rows []T) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	pw := parquet.NewGenericWriter[T](bw, parquet.Compression(&parquet.Zstd))
+	const batch = 8192
+	for len(rows) > 0 {
+		n := min(batch, len(rows))
+		if _, err := pw.Write(rows[:n]); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	if err := pw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteRejects writes rejects.parquet and rejects.csv (UTF-8 with BOM).
+func (d *Dir) WriteRejects(rs []record.Reject) error {
+	if err := d.writeFile("rejects.parquet", func(f *os.File) error { return writeParquet(f, rs) }); err != nil {
+		return err
+	}
+	if err := d.writeFile("rejects.csv", func(f *os.File) error {
+		return writeCSV(f, rejectColumns, rs, rejectRow)
+	}); err != nil {
+		return err
+	}
+	d.rejects = int64(len(rs))
+	d.wroteRejects = true
+	d.progress("wrote %d rejects", len(rs))
+	return nil
+}
+
+// ReadFindings reads a findings.parquet file. path may also name a run
+// directory holding findings.parquet.
+func ReadFindings(path string) ([]record.Finding, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path += string(os.PathSeparator) + "findings.parquet"
+	}
+	rows, err := parquet.ReadFile[record.Finding](path)
+	if err != nil {
+		return nil, fmt.Errorf("reading findings %s: %w", path, err)
+	}
+	return rows, nil
+}
