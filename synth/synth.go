@@ -1,0 +1,256 @@
+// Package synth generates a synthetic province: a residence register
+// (population) with households, spouses, parents and old CMND numbers, tax,
+// insurance and civil-status extracts, benign noise that must never become a
+// finding, and injected defects of every rule, recorded in truth.parquet.
+//
+// Generation has three steps (SPEC.md): build a model of people, accounts
+// and events in memory; plan and apply defects to the model, so that every
+// reference to a changed value stays consistent; render rows with noise and
+// write the files, one goroutine per file. The same Options give
+// byte-identical files.
+package synth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/doisanh/doisanh/rules"
+)
+
+// Output formats.
+const (
+	FormatParquet = "parquet"
+	FormatCSV     = "csv"
+	FormatBoth    = "both"
+)
+
+// DefaultRate is the default share of eligible people or records that
+// receive each defect subtype.
+const DefaultRate = 0.003
+
+// Options configure Generate.
+type Options struct {
+	People   int    `json:"people"`   // people on the register (before injected duplicate rows)
+	Province string `json:"province"` // 2-digit province code of 2025, e.g. "40" (Nghệ An)
+	Seed     uint64 `json:"seed"`
+
+	// Rate is the share of eligible people or records that receive each
+	// defect subtype; at least one of each is injected when Rate > 0.
+	Rate float64 `json:"rate"`
+	// Rates overrides Rate per subtype, keyed "RULE/SUBTYPE" (or "RULE"
+	// for a rule without subtypes), e.g. "FIELD_MISMATCH/NAME".
+	Rates map[string]float64 `json:"rates,omitempty"`
+	// Noise scales the benign noise rates: 1 is the default, 0 none.
+	Noise float64 `json:"noise"`
+	// BenignOnly injects no defect: only benign noise, an empty truth.
+	BenignOnly bool `json:"benign_only"`
+	// Fixed is the share of defects "fixed in the field": chosen and
+	// drawn as usual but not applied, and absent from truth. Everything
+	// else is identical to the run with Fixed 0.
+	Fixed float64 `json:"fixed"`
+
+	Format string `json:"format"` // FormatParquet (default), FormatCSV or FormatBoth
+
+	// Progress, when set, receives one line per phase.
+	Progress func(string) `json:"-"`
+}
+
+// DefaultOptions returns the options of "doisanh generate" without flags.
+func DefaultOptions() Options {
+	return Options{
+		People:   10000,
+		Province: "40",
+		Seed:     1,
+		Rate:     DefaultRate,
+		Noise:    1,
+		Format:   FormatParquet,
+	}
+}
+
+// Report describes what Generate wrote; it is also saved as generate.json.
+type Report struct {
+	Options Options        `json:"options"`
+	Files   []FileCount    `json:"files"`
+	Truth   []SubtypeCount `json:"truth"`
+	// Fixed is the number of defects planned but left unapplied (Options.Fixed).
+	Fixed int `json:"fixed"`
+}
+
+// FileCount is the number of rows written to one file.
+type FileCount struct {
+	File string `json:"file"`
+	Rows int    `json:"rows"`
+}
+
+// SubtypeCount is the number of truth rows of one rule and subtype.
+type SubtypeCount struct {
+	Rule    string `json:"rule"`
+	Subtype string `json:"subtype"`
+	Count   int    `json:"count"`
+}
+
+// RateKey returns the key of Options.Rates for a rule and subtype.
+func RateKey(rule, subtype string) string {
+	if subtype == "" {
+		return rule
+	}
+	return rule + "/" + subtype
+}
+
+// ParseRates reads per-subtype rates written as
+// "FIELD_MISMATCH/NAME=0.01,DUP_ID/POPULATION=0.001".
+func ParseRates(s string) (map[string]float64, error) {
+	out := make(map[string]float64)
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(item, "=")
+		if !ok {
+			return nil, fmt.Errorf("rate %q: want RULE/SUBTYPE=FRACTION", item)
+		}
+		var f float64
+		if _, err := fmt.Sscan(strings.TrimSpace(v), &f); err != nil || f < 0 || f > 1 {
+			return nil, fmt.Errorf("rate %q: want a fraction between 0 and 1", item)
+		}
+		out[strings.ToUpper(strings.TrimSpace(k))] = f
+	}
+	return out, nil
+}
+
+// Validate reports the first option out of range.
+func (o Options) Validate() error {
+	switch {
+	case o.People < 1:
+		return fmt.Errorf("people %d: want at least 1", o.People)
+	case o.Rate < 0 || o.Rate > 1:
+		return fmt.Errorf("defect rate %g: want a fraction between 0 and 1", o.Rate)
+	case o.Fixed < 0 || o.Fixed > 1:
+		return fmt.Errorf("fixed %g: want a fraction between 0 and 1", o.Fixed)
+	case o.Noise < 0 || o.Noise > 10:
+		return fmt.Errorf("noise %g: want a scale between 0 and 10", o.Noise)
+	}
+	switch o.Format {
+	case "", FormatParquet, FormatCSV, FormatBoth:
+	default:
+		return fmt.Errorf("format %q: want parquet, csv or both", o.Format)
+	}
+	for k, v := range o.Rates {
+		rule, sub, _ := strings.Cut(k, "/")
+		if _, ok := rules.SubtypeInfo(rule, sub); !ok {
+			return fmt.Errorf("rate %s: no such rule/subtype in the catalogue", k)
+		}
+		if v < 0 || v > 1 {
+			return fmt.Errorf("rate %s=%g: want a fraction between 0 and 1", k, v)
+		}
+	}
+	return nil
+}
+
+// rate returns the injection rate of one subtype.
+func (o Options) rate(rule, subtype string) float64 {
+	if o.BenignOnly {
+		return 0
+	}
+	if r, ok := o.Rates[RateKey(rule, subtype)]; ok {
+		return r
+	}
+	return o.Rate
+}
+
+// Generate builds a synthetic province and writes population, tax,
+// insurance, civil and truth files and generate.json into dir, which it
+// creates if needed.
+func Generate(ctx context.Context, dir string, opts Options) (Report, error) {
+	if opts.Province == "" {
+		opts.Province = "40"
+	}
+	if opts.Format == "" {
+		opts.Format = FormatParquet
+	}
+	if err := opts.Validate(); err != nil {
+		return Report{}, err
+	}
+	geo, err := loadGeography(opts.Province)
+	if err != nil {
+		return Report{}, err
+	}
+	return generate(ctx, dir, opts, geo)
+}
+
+func generate(ctx context.Context, dir string, opts Options, geo *geography) (Report, error) {
+	progress := func(format string, args ...any) {
+		if opts.Progress != nil {
+			opts.Progress(fmt.Sprintf(format, args...))
+		}
+	}
+	start := time.Now()
+	m := newModel(opts, geo)
+	m.build()
+	progress("model: %d people, %d households, %d tax, %d insurance, %d civil events (%s)",
+		len(m.people), m.households, len(m.tax), len(m.ins), len(m.events), since(start))
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+
+	t := time.Now()
+	truth, fixed := m.injectDefects()
+	progress("defects: %d injected, %d fixed in the field (%s)", len(truth), fixed, since(t))
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Report{}, fmt.Errorf("generate: %w", err)
+	}
+	t = time.Now()
+	files, err := m.writeAll(ctx, dir, truth)
+	if err != nil {
+		return Report{}, err
+	}
+	var parts []string
+	for _, f := range files {
+		parts = append(parts, fmt.Sprintf("%s %d", f.File, f.Rows))
+	}
+	progress("write: %s (%s)", strings.Join(parts, ", "), since(t))
+
+	rep := Report{Options: opts, Files: files, Truth: countTruth(truth), Fixed: fixed}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return Report{}, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "generate.json"), append(b, '\n'), 0o644); err != nil {
+		return Report{}, fmt.Errorf("generate: %w", err)
+	}
+	progress("done in %s: %s", since(start), dir)
+	return rep, nil
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
+
+// countTruth counts truth rows per rule and subtype, in catalogue order,
+// listing every subtype of the catalogue (with 0 when none).
+func countTruth(truth []truthRow) []SubtypeCount {
+	var out []SubtypeCount
+	for _, r := range rules.Catalog {
+		for _, s := range r.Subtypes {
+			n := 0
+			for _, t := range truth {
+				if t.Rule == r.Code && t.Subtype == s.Code {
+					n++
+				}
+			}
+			out = append(out, SubtypeCount{r.Code, s.Code, n})
+		}
+	}
+	return out
+}
+
+var errNoCommunes = errors.New("no communes")

@@ -1,0 +1,235 @@
+package synth
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/doisanh/doisanh/record"
+)
+
+const (
+	batchRows    = 4096
+	rowGroupRows = 64 * 1024
+)
+
+// truthColumns are the CSV columns of truth rows.
+var truthColumns = []record.Column[record.Truth]{
+	{Name: "rule", Field: func(t *record.Truth) *string { return &t.Rule }},
+	{Name: "subtype", Field: func(t *record.Truth) *string { return &t.Subtype }},
+	{Name: "source", Field: func(t *record.Truth) *string { return &t.Source }},
+	{Name: "source_key", Field: func(t *record.Truth) *string { return &t.SourceKey }},
+	{Name: "person_id", Field: func(t *record.Truth) *string { return &t.PersonID }},
+	{Name: "related_person_id", Field: func(t *record.Truth) *string { return &t.RelatedPersonID }},
+	{Name: "field", Field: func(t *record.Truth) *string { return &t.Field }},
+}
+
+// sink writes rows of one source to NAME.parquet and/or NAME.csv.
+type sink[T any] struct {
+	paths []string
+	files []*os.File
+	pw    *parquet.GenericWriter[T]
+	bw    *bufio.Writer
+	cw    *csv.Writer
+	cols  []record.Column[T]
+	batch []T
+	rec   []string
+	rows  int
+}
+
+func newSink[T any](dir, name, format string, cols []record.Column[T]) (*sink[T], error) {
+	s := &sink[T]{cols: cols, batch: make([]T, 0, batchRows)}
+	if format == FormatParquet || format == FormatBoth {
+		path := filepath.Join(dir, name+".parquet")
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		s.paths, s.files = append(s.paths, path), append(s.files, f)
+		s.pw = parquet.NewGenericWriter[T](f,
+			parquet.Compression(&parquet.Snappy),
+			parquet.MaxRowsPerRowGroup(rowGroupRows))
+	}
+	if format == FormatCSV || format == FormatBoth {
+		path := filepath.Join(dir, name+".csv")
+		f, err := os.Create(path)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.paths, s.files = append(s.paths, path), append(s.files, f)
+		s.bw = bufio.NewWriterSize(f, 1<<20)
+		s.cw = csv.NewWriter(s.bw)
+		s.rec = make([]string, len(cols))
+		for i, c := range cols {
+			s.rec[i] = c.Name
+		}
+		if err := s.cw.Write(s.rec); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// next returns a slot for the next row; its contents are overwritten.
+func (s *sink[T]) next() (*T, error) {
+	if len(s.batch) == cap(s.batch) {
+		if err := s.flush(); err != nil {
+			return nil, err
+		}
+	}
+	s.batch = s.batch[:len(s.batch)+1]
+	return &s.batch[len(s.batch)-1], nil
+}
+
+func (s *sink[T]) flush() error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	if s.pw != nil {
+		if _, err := s.pw.Write(s.batch); err != nil {
+			return err
+		}
+	}
+	if s.cw != nil {
+		for i := range s.batch {
+			for j, c := range s.cols {
+				s.rec[j] = *c.Field(&s.batch[i])
+			}
+			if err := s.cw.Write(s.rec); err != nil {
+				return err
+			}
+		}
+	}
+	s.rows += len(s.batch)
+	s.batch = s.batch[:0]
+	return nil
+}
+
+// finish flushes and closes the files.
+func (s *sink[T]) finish() error {
+	err := s.flush()
+	if s.pw != nil && err == nil {
+		err = s.pw.Close()
+	}
+	if s.cw != nil && err == nil {
+		s.cw.Flush()
+		if err = s.cw.Error(); err == nil {
+			err = s.bw.Flush()
+		}
+	}
+	return errors.Join(err, s.close())
+}
+
+func (s *sink[T]) close() error {
+	var errs []error
+	for _, f := range s.files {
+		errs = append(errs, f.Close())
+	}
+	s.files = nil
+	return errors.Join(errs...)
+}
+
+// writeSource renders n entities with fill (skipping those it reports
+// false for) into name.parquet / name.csv and returns the rows written.
+func writeSource[T any](ctx context.Context, dir, name, format string, cols []record.Column[T], n int, fill func(i int, row *T) bool) (int, error) {
+	s, err := newSink[T](dir, name, format, cols)
+	if err != nil {
+		return 0, fmt.Errorf("write %s: %w", name, err)
+	}
+	for i := range n {
+		if i%65536 == 0 && ctx.Err() != nil {
+			s.close()
+			return 0, ctx.Err()
+		}
+		row, err := s.next()
+		if err != nil {
+			s.close()
+			return 0, fmt.Errorf("write %s: %w", s.paths[0], err)
+		}
+		if !fill(i, row) {
+			s.batch = s.batch[:len(s.batch)-1]
+		}
+	}
+	if err := s.finish(); err != nil {
+		return 0, fmt.Errorf("write %s: %w", s.paths[0], err)
+	}
+	return s.rows, nil
+}
+
+// writeAll writes the five files in parallel, one goroutine each.
+func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]FileCount, error) {
+	format := m.opts.Format
+	names := [...]string{"population", "tax", "insurance", "civil", "truth"}
+	counts := make([]int, len(names))
+	errs := make([]error, len(names))
+	jobs := [...]func() (int, error){
+		func() (int, error) {
+			rd := newRenderer(m, saltPopulation)
+			return writeSource(ctx, dir, "population", format, record.PersonSchema.Columns, len(m.people), func(i int, row *record.Person) bool {
+				if p := &m.people[i]; p.ghost || p.omit {
+					return false
+				}
+				rd.person(i, row)
+				return true
+			})
+		},
+		func() (int, error) {
+			rd := newRenderer(m, saltTax)
+			return writeSource(ctx, dir, "tax", format, record.TaxSchema.Columns, len(m.tax), func(i int, row *record.TaxRecord) bool {
+				if m.tax[i].omit {
+					return false
+				}
+				rd.tax(i, row)
+				return true
+			})
+		},
+		func() (int, error) {
+			rd := newRenderer(m, saltInsurance)
+			return writeSource(ctx, dir, "insurance", format, record.InsuranceSchema.Columns, len(m.ins), func(i int, row *record.InsuranceRecord) bool {
+				if m.ins[i].omit {
+					return false
+				}
+				rd.insurance(i, row)
+				return true
+			})
+		},
+		func() (int, error) {
+			rd := newRenderer(m, saltCivil)
+			return writeSource(ctx, dir, "civil", format, record.CivilSchema.Columns, len(m.events), func(i int, row *record.CivilEvent) bool {
+				if m.events[i].omit {
+					return false
+				}
+				rd.event(i, row)
+				return true
+			})
+		},
+		func() (int, error) {
+			return writeSource(ctx, dir, "truth", format, truthColumns, len(truth), func(i int, row *record.Truth) bool {
+				*row = truth[i]
+				return true
+			})
+		},
+	}
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Go(func() { counts[i], errs[i] = job() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	files := make([]FileCount, len(names))
+	for i, n := range names {
+		files[i] = FileCount{File: n, Rows: counts[i]}
+	}
+	return files, nil
+}
