@@ -316,9 +316,9 @@ func TestRawText(t *testing.T) {
 		{strings.Repeat("\xff", 600), strings.Repeat(`\xFF`, 250)},
 	}
 	for _, tt := range tests {
-		got := rawText(tt.in)
+		got := Printable(tt.in)
 		if got != tt.want {
-			t.Errorf("rawText(%.20q...) = %.40q... (%d bytes), want %d bytes", tt.in, got, len(got), len(tt.want))
+			t.Errorf("Printable(%.20q...) = %.40q... (%d bytes), want %d bytes", tt.in, got, len(got), len(tt.want))
 		}
 		if len(got) > maxRaw {
 			t.Errorf("rawText gives %d bytes", len(got))

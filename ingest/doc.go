@@ -41,8 +41,8 @@
 //
 // A row is rejected, never aborting the read, when it has another number of
 // fields than the header (CSV), when it is not valid CSV, when any mapped
-// column is not valid UTF-8 (legacy TCVN3 or VNI bytes are not guessed at
-// here: package normalize decodes legacy text that arrives as valid UTF-8),
+// column is not valid UTF-8 (except the Options.LegacyText columns, whose
+// legacy TCVN3, VNI or Windows-1258 bytes package normalize decodes),
 // or when a key column is blank. Only the first problem of a row is
 // reported. Reject.RowNumber is the 1-based data row (the header is not
 // counted; for Parquet, the row's index in the file plus one); Reject.Raw is

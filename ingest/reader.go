@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -28,6 +29,11 @@ type Options struct {
 	// OnReject, if not nil, is called for each unusable row, synchronously
 	// from Next.
 	OnReject func(record.Reject)
+	// LegacyText names canonical columns whose bytes may be legacy-encoded
+	// Vietnamese (TCVN3, VNI-Windows, Windows-1258): they are passed on even
+	// when they are not valid UTF-8, for package normalize to decode; the
+	// caller rejects what cannot be decoded.
+	LegacyText []string
 }
 
 // Stats counts the rows of a file read so far. Read = Used + Rejected, always.
@@ -207,11 +213,11 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 }
 
 // check returns the column and reason that make a row unusable, or "".
-// Every bound column must be valid UTF-8 (legacy TCVN3/VNI bytes that are not
-// UTF-8 are rejected, not guessed at); a key column must not be blank.
+// Every bound column must be valid UTF-8, except the Options.LegacyText
+// columns; a key column must not be blank.
 func (r *Reader[T]) check(vals []string) (col, reason string) {
 	for i, c := range r.cols {
-		if !utf8.ValidString(vals[i]) {
+		if !utf8.ValidString(vals[i]) && !slices.Contains(r.opts.LegacyText, c.name) {
 			return c.name, "invalid UTF-8 in column " + c.name
 		}
 	}
@@ -241,13 +247,13 @@ func (r *Reader[T]) reject(column, reason, raw string) {
 		RowNumber: r.stats.Read,
 		Column:    column,
 		Reason:    reason,
-		Raw:       rawText(raw),
+		Raw:       Printable(raw),
 	})
 }
 
-// rawText makes s safe to write as text: invalid UTF-8 bytes become \xNN
-// escapes, and the result is cut to maxRaw bytes at a character boundary.
-func rawText(s string) string {
+// Printable makes s safe to write as text: invalid UTF-8 bytes become \xNN
+// escapes, and the result is cut to 1000 bytes at a character boundary.
+func Printable(s string) string {
 	if !utf8.ValidString(s) {
 		var b strings.Builder
 		for i := 0; i < len(s) && b.Len() <= maxRaw; {

@@ -1,5 +1,3 @@
-//go:build wip
-
 package match
 
 import (
@@ -163,6 +161,15 @@ func (l *Linker) Link(r *Record) Link {
 	case IDOld:
 		if rows := l.pop.ByOldID(r.ID); len(rows) > 0 {
 			if link, ok := l.linkByID(r, rows, LinkOldID); ok {
+				return link
+			}
+		}
+	case IDOther:
+		// A malformed number can still be exactly the one the register
+		// holds (an ID issued with the wrong length is ID_INVALID there,
+		// not a mismatch here).
+		if rows := l.pop.ByID(r.ID); len(rows) > 0 {
+			if link, ok := l.linkByID(r, rows, LinkID); ok {
 				return link
 			}
 		}

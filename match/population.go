@@ -1,5 +1,3 @@
-//go:build wip
-
 package match
 
 import (
@@ -30,14 +28,14 @@ type Person struct {
 
 // PersonInput is a normalised population row before it is stored.
 type PersonInput struct {
-	Row                                                           int64
+	Row                                                          int64
 	ID, OldID, Name, NameKey, Given, Phonetic, RawName, RawBirth string
-	SpouseID, Commune, Household                                  string
-	FatherKey, MotherKey                                          uint64
-	Birth                                                         normalize.Date
-	Gender                                                        normalize.Gender
-	Status                                                        normalize.Status
-	BirthProv                                                     string
+	SpouseID, Commune, Household                                 string
+	FatherKey, MotherKey                                         uint64
+	Birth                                                        normalize.Date
+	Gender                                                       normalize.Gender
+	Status                                                       normalize.Status
+	BirthProv                                                    string
 }
 
 // Population is the normalised residence register with its indexes.
@@ -131,10 +129,10 @@ func packDate(d normalize.Date) uint64 {
 
 // PopulationBuilder collects normalised rows, then builds the indexes.
 type PopulationBuilder struct {
-	people                                   []Person
-	arena                                    *Arena
-	byID, byOldID, byName, byPhon, byDate    IndexBuilder
-	byDup, nameFreq                          IndexBuilder
+	people                                []Person
+	arena                                 *Arena
+	byID, byOldID, byName, byPhon, byDate IndexBuilder
+	byDup, nameFreq                       IndexBuilder
 }
 
 // NewPopulationBuilder returns a builder expecting about n rows.

@@ -1,17 +1,232 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/doisanh/doisanh/output"
+	"github.com/doisanh/doisanh/pipeline"
+	"github.com/doisanh/doisanh/rules"
 )
 
+// reconcileOptions are the flags of "doisanh reconcile".
+type reconcileOptions struct {
+	cfg   pipeline.Config
+	out   string
+	xlsx  bool
+	quiet bool
+	json  bool
+}
+
 func newReconcileCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "reconcile",
-		Short: "(reconcile: under construction)",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("reconcile: not built yet")
+	var o reconcileOptions
+	cmd := &cobra.Command{
+		Use:   "reconcile --population F [--tax F] [--insurance F] [--civil F] --out DIR",
+		Short: "Reconcile the residence register with the other sources and write fix lists",
+		Long: `reconcile reads the residence register (population) and any of the tax,
+insurance and civil-status extracts (.parquet, .csv or .csv.gz), links every
+source record to a person, applies the rules of the catalogue and writes to
+--out: findings.parquet/.csv, per-commune fix lists, summary.json, report.html,
+rejects and manifest.json.
+
+The result is written to a temporary directory beside --out and moved into
+place at the end: an interrupted or failed run leaves the previous result in
+--out untouched.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.cfg.Population == "" || o.out == "" {
+				return usagef("reconcile needs --population and --out")
+			}
+			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping} {
+				if p == "" {
+					continue
+				}
+				if _, err := os.Stat(p); err != nil {
+					return usagef("%v", err)
+				}
+			}
+			var progress io.Writer
+			if !o.quiet {
+				progress = cmd.ErrOrStderr()
+			}
+			res, err := reconcile(cmd.Context(), o, progress)
+			if err != nil {
+				return err
+			}
+			if o.json {
+				return writeJSON(cmd.OutOrStdout(), res)
+			}
+			printSummary(cmd.OutOrStdout(), o.out, res)
+			return nil
 		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.cfg.Population, "population", "", "residence register (dân cư): .parquet, .csv or .csv.gz")
+	f.StringVar(&o.cfg.Tax, "tax", "", "tax extract (thuế)")
+	f.StringVar(&o.cfg.Insurance, "insurance", "", "social-insurance extract (BHXH/BHYT)")
+	f.StringVar(&o.cfg.Civil, "civil", "", "civil-status events (hộ tịch)")
+	f.StringVar(&o.cfg.Mapping, "mapping", "", "YAML file renaming input columns to the canonical names")
+	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
+	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
+	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
+	f.BoolVar(&o.xlsx, "xlsx", false, "also write the fix lists as .xlsx")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
+	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
+	return cmd
+}
+
+// reconcileResult is what a run prints.
+type reconcileResult struct {
+	Out      string         `json:"out"`
+	Findings int            `json:"findings"`
+	Rejects  int            `json:"rejects"`
+	ByRule   map[string]int `json:"by_rule"`
+	Inputs   []output.Input `json:"inputs"`
+	Stages   []output.Stage `json:"stages"`
+	Seconds  float64        `json:"seconds"`
+	Links    map[string]int `json:"links"`
+}
+
+// reconcile runs the pipeline and writes its outputs atomically into o.out.
+func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*reconcileResult, error) {
+	started := time.Now()
+	say := func(format string, args ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, "doisanh: "+format+"\n", args...)
+		}
+	}
+	dir, err := output.Create(o.out, output.Options{XLSX: o.xlsx, Version: version,
+		Progress: func(msg string) { say("%s", msg) }})
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			if err := dir.Abort(); err != nil {
+				say("could not remove %s: %v", dir.Path(), err)
+			}
+			say("run did not finish; the previous result in %s (if any) is untouched", o.out)
+		}
+	}()
+
+	// Checksums of the inputs are computed beside the run.
+	sums := make(chan map[string]string, 1)
+	go func() { sums <- checksums(o.cfg) }()
+
+	cfg := o.cfg
+	cfg.Progress = progress
+	res, err := pipeline.Run(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	writeStart := time.Now()
+	sum := <-sums
+	s := output.Summary{
+		Version: version, RunID: runID(started, sum), Started: started,
+		Options: map[string]any{
+			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
+			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
+		},
+	}
+	for _, c := range res.Counts {
+		in := output.Input{Source: c.Source, Path: c.File, SHA256: sum[c.File], Read: c.Read, Used: c.Used, Rejected: c.Rejected}
+		if st, err := os.Stat(c.File); err == nil {
+			in.Size = st.Size()
+		}
+		s.Inputs = append(s.Inputs, in)
+	}
+	for _, st := range res.Stages {
+		s.Stages = append(s.Stages, output.Stage{Name: st.Name, Seconds: st.Seconds, Rows: st.Rows})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	say("writing %d findings and %d rejects...", len(res.Findings), len(res.Rejects))
+	if err := dir.WriteRejects(res.Rejects); err != nil {
+		return nil, err
+	}
+	s.Stages = append(s.Stages, output.Stage{Name: "write", Seconds: time.Since(writeStart).Seconds(), Rows: int64(len(res.Findings))})
+	s.Finished = time.Now()
+	if err := dir.WriteFindings(res.Findings, s); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := dir.Commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
+		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links,
+		Seconds: time.Since(started).Seconds()}
+	for _, f := range res.Findings {
+		out.ByRule[f.Rule]++
+	}
+	return out, nil
+}
+
+// checksums returns the sha256 of every input file, by path.
+func checksums(cfg pipeline.Config) map[string]string {
+	out := map[string]string{}
+	for _, p := range []string{cfg.Population, cfg.Tax, cfg.Insurance, cfg.Civil} {
+		if p == "" {
+			continue
+		}
+		if sum, err := fileSHA256(p); err == nil {
+			out[p] = sum
+		}
+	}
+	return out
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// runID identifies a run: its start time and a digest of its inputs.
+func runID(started time.Time, sums map[string]string) string {
+	h := sha256.New()
+	for _, k := range sortedKeys(sums) {
+		io.WriteString(h, k+"="+sums[k]+"\n")
+	}
+	return started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(h.Sum(nil))[:8]
+}
+
+// printSummary prints the findings per rule with the Vietnamese labels.
+func printSummary(w io.Writer, out string, r *reconcileResult) {
+	fmt.Fprintf(w, "Đối sánh xong trong %.1f giây. Kết quả: %s\n\n", r.Seconds, out)
+	fmt.Fprintf(w, "%-12s %10s %10s %10s\n", "Nguồn", "Đọc", "Dùng", "Loại")
+	for _, in := range r.Inputs {
+		fmt.Fprintf(w, "%-12s %10d %10d %10d\n", in.Source, in.Read, in.Used, in.Rejected)
+	}
+	fmt.Fprintf(w, "\n%-18s %-36s %8s\n", "Mã lỗi", "Loại lỗi", "Số vụ")
+	for _, info := range rules.Catalog {
+		fmt.Fprintf(w, "%-18s %-36s %8d\n", info.Code, info.Label, r.ByRule[info.Code])
+	}
+	fmt.Fprintf(w, "%-18s %-36s %8d\n", "", "Tổng cộng", r.Findings)
+	fmt.Fprintf(w, "\nDanh sách từng xã: %s\nBáo cáo: %s\n",
+		filepath.Join(out, "fixlists"), filepath.Join(out, "report.html"))
+	if r.Rejects > 0 {
+		fmt.Fprintf(w, "Dòng không dùng được: %d (xem %s)\n", r.Rejects, filepath.Join(out, "rejects.csv"))
 	}
 }

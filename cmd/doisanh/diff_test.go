@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/doisanh/doisanh/output"
+	"github.com/doisanh/doisanh/record"
+)
+
+// writeDiffRun writes findings as a committed run directory.
+func writeDiffRun(t *testing.T, dir string, fs []record.Finding) string {
+	t.Helper()
+	d, err := output.Create(dir, output.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFindings(fs, output.Summary{RunID: filepath.Base(dir)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func diffFinding(id, rule, commune, name string) record.Finding {
+	return record.Finding{FindingID: id, Rule: rule, Subtype: "", Severity: "high", ProvinceCode: "40",
+		CommuneCode: commune, CommuneName: name, PersonID: "0400800000" + id, FullName: "Nguyễn Văn " + id}
+}
+
+func TestDiffCommand(t *testing.T) {
+	tmp := t.TempDir()
+	old := []record.Finding{
+		diffFinding("01", "DUP_ID", "16681", "Xã Nghi Phong"),
+		diffFinding("02", "DUP_ID", "16681", "Xã Nghi Phong"),
+		diffFinding("03", "DUP_ID", "16681", "Xã Nghi Phong"),
+		diffFinding("04", "FIELD_MISMATCH", "17920", "Phường Vinh Phú"),
+	}
+	cur := []record.Finding{old[1], old[3], diffFinding("05", "FIELD_MISMATCH", "17920", "Phường Vinh Phú")}
+	oldOut := writeDiffRun(t, filepath.Join(tmp, "old"), old)
+	newOut := writeDiffRun(t, filepath.Join(tmp, "new"), cur)
+	csvPath := filepath.Join(tmp, "diff.csv")
+
+	var stdout bytes.Buffer
+	root := newRootCmd()
+	root.SetOut(&stdout)
+	root.SetArgs([]string{"diff", oldOut, newOut, "--csv", csvPath})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Xã Nghi Phong: đã rà soát, xử lý 2/3 trường hợp, đạt 66,7%",
+		"Phường Vinh Phú: đã rà soát, xử lý 0/1 trường hợp, đạt 0,0%; phát sinh mới 1 trường hợp",
+		"Tổng cộng: đã rà soát, xử lý 2/4 trường hợp, đạt 50,0%",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	data, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "\ufeff") || !strings.Contains(string(data), "Xã Nghi Phong,DUP_ID") {
+		t.Errorf("diff.csv = %q", data)
+	}
+
+	stdout.Reset()
+	root = newRootCmd()
+	root.SetOut(&stdout)
+	root.SetArgs([]string{"diff", oldOut, filepath.Join(newOut, "findings.parquet"), "--json"})
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var res output.DiffResult
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("--json: %v\n%s", err, stdout.String())
+	}
+	if res.Total.Old != 4 || res.Total.Fixed != 2 || res.Total.Open != 2 || res.Total.New != 1 || len(res.Communes) != 2 {
+		t.Errorf("--json total = %+v", res.Total)
+	}
+}
+
+func TestDiffCommandErrors(t *testing.T) {
+	tmp := t.TempDir()
+	if code := run(context.Background(), []string{"diff", tmp}); code != exitUsage {
+		t.Errorf("diff with one argument: exit %d, want %d", code, exitUsage)
+	}
+	if code := run(context.Background(), []string{"diff", tmp, tmp}); code != exitFail {
+		t.Errorf("diff of directories without findings: exit %d, want %d", code, exitFail)
+	}
+}

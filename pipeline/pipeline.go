@@ -1,0 +1,149 @@
+// Package pipeline runs one reconciliation job: it reads the extracts,
+// normalises them, indexes the population, links the other sources to it,
+// applies the rules and hands the findings to the writers.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/doisanh/doisanh/admin"
+	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/rules"
+)
+
+// Config is one reconciliation job.
+type Config struct {
+	Population string // required
+	Tax        string // optional sources
+	Insurance  string
+	Civil      string
+	Mapping    string // YAML column mapping, optional
+	// Province is the province code assumed for addresses that name none;
+	// empty: the most common province of the population's commune codes.
+	Province string
+	Workers  int       // default: all cores
+	Progress io.Writer // progress lines; nil for none
+}
+
+// Counts are the rows of one source.
+type Counts struct {
+	Source   string
+	File     string
+	Read     int64
+	Used     int64
+	Rejected int64
+}
+
+// Stage is the wall time of one stage.
+type Stage struct {
+	Name    string
+	Seconds float64
+	Rows    int64
+}
+
+// Result is what a run found.
+type Result struct {
+	Findings []record.Finding
+	Rejects  []record.Reject
+	Counts   []Counts
+	Stages   []Stage
+	Links    map[string]int // link outcomes by source/method, for the summary
+	Province string         // the province code assumed for addresses that name none
+	Started  time.Time
+	Finished time.Time
+}
+
+// Run reconciles the sources of cfg.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Population == "" {
+		return nil, errors.New("no population file given")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}}, units: admin.Default()}
+	if cfg.Mapping != "" {
+		m, err := ingest.LoadMapping(cfg.Mapping)
+		if err != nil {
+			return nil, err
+		}
+		r.mapping = m
+	}
+	steps := []struct {
+		name string
+		fn   func(context.Context) (int64, error)
+	}{
+		{"read population", r.readPopulation},
+		{"index", r.index},
+		{"read sources", r.readSources},
+		{"link", r.link},
+		{"rules", r.crossRules},
+	}
+	for _, s := range steps {
+		start := time.Now()
+		r.progressf("%s...", s.name)
+		rows, err := s.fn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sec := time.Since(start).Seconds()
+		r.res.Stages = append(r.res.Stages, Stage{Name: s.name, Seconds: sec, Rows: rows})
+		r.progressf("%s: %d rows in %.1fs", s.name, rows, sec)
+	}
+	r.res.Findings = rules.Finish(r.res.Findings)
+	r.res.Finished = time.Now()
+	return r.res, nil
+}
+
+// run is the state of one job.
+type run struct {
+	cfg     Config
+	res     *Result
+	units   *admin.Units
+	mapping ingest.Mapping
+	chk     *rules.Checker
+	pop     *match.Population
+	builder *match.PopulationBuilder
+	linker  *match.Linker
+
+	tax, insurance []rules.SourceRecord
+	civil          []civilEvent
+	marriages      []rules.Marriage
+}
+
+func (r *run) progressf(format string, args ...any) {
+	if r.cfg.Progress != nil {
+		fmt.Fprintf(r.cfg.Progress, "doisanh: "+format+"\n", args...)
+	}
+}
+
+func (r *run) reject(rj record.Reject) { r.res.Rejects = append(r.res.Rejects, rj) }
+
+// nameColumns may hold legacy-encoded names, which normalisation decodes.
+var nameColumns = []string{"full_name", "spouse_name", "father_name", "mother_name", "subject_name", "partner_name"}
+
+// open opens one source file with the job's mapping; rejects go to the result.
+func open[T any](r *run, path string, schema record.Schema[T]) (*ingest.Reader[T], error) {
+	return ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, OnReject: r.reject, LegacyText: nameColumns})
+}
+
+// counts records the rows of a finished source, with rows rejected after
+// reading (by normalisation) moved from used to rejected.
+func (r *run) counts(src record.Source, path string, st ingest.Stats, laterRejected int64) {
+	r.res.Counts = append(r.res.Counts, Counts{Source: src.String(), File: path, Read: st.Read,
+		Used: st.Used - laterRejected, Rejected: st.Rejected + laterRejected})
+}
+
+// rowText renders a row for a reject's raw column.
+func rowText(fields ...string) string { return strings.Join(fields, ",") }

@@ -1,0 +1,42 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
+)
+
+// deceasedActive reports a tax or insurance record still active for a
+// person the register says is dead (DECEASED_ACTIVE/TAX, /INSURANCE).
+func (c *Checker) deceasedActive(r *SourceRecord, out []record.Finding) []record.Finding {
+	if r.Status != normalize.StatusActive || c.Pop.People[r.Link.Person].Status != normalize.StatusDead {
+		return out
+	}
+	f := c.sourceFinding(DeceasedActive, strings.ToUpper(r.Source.String()), r)
+	f.Field = "status"
+	f.PopulationValue = normalize.StatusDead.String()
+	f.SourceValue = normalize.StatusActive.String()
+	return append(out, f)
+}
+
+// Death reports a registered death of a person the register still shows
+// alive, or with no status (DECEASED_ACTIVE/CIVIL_DEATH).
+func (c *Checker) Death(e *record.CivilEvent, link match.Link, out []record.Finding) []record.Finding {
+	if link.Person < 0 {
+		return out
+	}
+	if st := c.Pop.People[link.Person].Status; st != normalize.StatusAlive && st != normalize.StatusUnknown {
+		return out
+	}
+	f := finding(DeceasedActive, "CIVIL_DEATH")
+	f.Source = record.Civil.String()
+	f.SourceKey = e.EventID
+	f.Score = link.Score
+	c.aboutPerson(&f, link.Person)
+	f.Field = "status"
+	f.PopulationValue = normalize.StatusAlive.String()
+	f.SourceValue = "khai tử " + e.EventDate
+	return append(out, f)
+}

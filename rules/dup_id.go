@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
+)
+
+// DupIDPopulation reports every person_id held by two or more population
+// rows that are not the same person (DUP_ID/POPULATION). Rows with the same
+// name and birth date under one ID are one person entered twice, not a
+// shared number.
+func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
+	pop := c.Pop
+	c.Pop.IDGroups(func(rows []int32) {
+		first := &pop.People[rows[0]]
+		id := pop.Str(first.ID)
+		var names []string
+		distinct := false
+		for _, r := range rows {
+			p := &pop.People[r]
+			if pop.Str(p.ID) != id {
+				continue // hash collision
+			}
+			if pop.Str(p.NameKey) != pop.Str(first.NameKey) || normalize.CompareDates(p.Birth, first.Birth) == normalize.DatesDiffer {
+				distinct = true
+			}
+			names = append(names, pop.Str(p.RawName)+" ("+pop.Str(p.RawBirth)+")")
+		}
+		if !distinct || len(names) < 2 {
+			return
+		}
+		f := finding(DupID, "POPULATION")
+		f.Source = record.Population.String()
+		f.SourceKey = id
+		f.Field = "person_id"
+		f.PopulationValue = strings.Join(names, "; ")
+		c.aboutPerson(&f, rows[0])
+		out = append(out, f)
+	})
+	return out
+}
+
+// KeyOwner is one tax or insurance record's code with whom it belongs to,
+// kept to find codes used by several people.
+type KeyOwner struct {
+	Key     string // tax_code or insurance_code
+	Person  int32  // linked population row; -1 when unlinked
+	NameKey string // accent-free name, for unlinked records
+	Birth   normalize.Date
+	Name    string // as written
+	Commune string // 2025 commune code of the record
+}
+
+// DupIDSource reports tax codes (or insurance codes) that appear on records
+// of two or more different people (DUP_ID/TAX, DUP_ID/INSURANCE).
+func (c *Checker) DupIDSource(src record.Source, owners []KeyOwner, out []record.Finding) []record.Finding {
+	slices.SortStableFunc(owners, func(a, b KeyOwner) int { return cmp.Compare(a.Key, b.Key) })
+	for i := 0; i < len(owners); {
+		j := i + 1
+		for j < len(owners) && owners[j].Key == owners[i].Key {
+			j++
+		}
+		if group := owners[i:j]; len(group) > 1 && severalPeople(group) {
+			f := finding(DupID, strings.ToUpper(src.String()))
+			f.Source = src.String()
+			f.SourceKey = group[0].Key
+			names := make([]string, len(group))
+			for k, o := range group {
+				names[k] = o.Name
+			}
+			f.SourceValue = strings.Join(names, "; ")
+			if group[0].Person >= 0 {
+				c.aboutPerson(&f, group[0].Person)
+			} else {
+				f.FullName = group[0].Name
+				c.place(&f, group[0].Commune)
+			}
+			for _, o := range group[1:] {
+				if o.Person >= 0 && o.Person != group[0].Person {
+					f.RelatedPersonID = c.Pop.Str(c.Pop.People[o.Person].ID)
+					break
+				}
+			}
+			out = append(out, f)
+		}
+		i = j
+	}
+	return out
+}
+
+// severalPeople reports whether records sharing a code belong to different
+// people: linked to different rows, or, unlinked, with different names or
+// birth dates.
+func severalPeople(group []KeyOwner) bool {
+	a := group[0]
+	for _, b := range group[1:] {
+		if a.Person >= 0 && b.Person >= 0 {
+			if a.Person != b.Person {
+				return true
+			}
+			continue
+		}
+		if a.NameKey != b.NameKey || normalize.CompareDates(a.Birth, b.Birth) == normalize.DatesDiffer {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,57 @@
+package rules
+
+import (
+	"github.com/doisanh/doisanh/record"
+)
+
+// DupPerson reports one person recorded twice under different person_ids
+// (DUP_PERSON): same name, full birth date and gender, and the same parents,
+// or, where neither row names parents, the same birth-registration province.
+// Twins share parents and a birth date but not a name, so they are never
+// paired; two strangers who share a name and birthday differ in parents.
+func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
+	pop := c.Pop
+	pop.DuplicateBlocks(func(rows []int32) {
+		for i, ra := range rows {
+			a := &pop.People[ra]
+			for _, rb := range rows[i+1:] {
+				b := &pop.People[rb]
+				if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.NameKey) != pop.Str(b.NameKey) ||
+					a.Birth != b.Birth || a.Gender != b.Gender {
+					continue
+				}
+				if !sameOrigin(a.FatherKey, b.FatherKey, a.MotherKey, b.MotherKey, a.BirthProv, b.BirthProv) {
+					continue
+				}
+				f := finding(DupPerson, "")
+				f.Source = record.Population.String()
+				c.aboutPerson(&f, rb)
+				f.SourceKey = f.PersonID
+				f.RelatedPersonID = pop.Str(a.ID)
+				f.PopulationValue = pop.Str(a.ID) + " / " + pop.Str(b.ID)
+				out = append(out, f)
+			}
+		}
+	})
+	return out
+}
+
+// sameOrigin decides whether two namesakes born the same day are one person.
+func sameOrigin(fa, fb, ma, mb uint64, pa, pb string) bool {
+	known, agree := 0, 0
+	for _, pair := range [...][2]uint64{{fa, fb}, {ma, mb}} {
+		if pair[0] != 0 && pair[1] != 0 {
+			known++
+			if pair[0] == pair[1] {
+				agree++
+			}
+		}
+	}
+	if known > 0 {
+		return agree == known
+	}
+	if fa != 0 || fb != 0 || ma != 0 || mb != 0 {
+		return false // one row names parents, the other none: not enough
+	}
+	return pa != "" && pa == pb
+}

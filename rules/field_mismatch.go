@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
+)
+
+// Classes of a field difference, written in the suggestion.
+const (
+	classDiacritics = "chỉ khác dấu"
+	classTypo       = "sai chính tả"
+	classSwapped    = "nhầm ngày và tháng"
+	classDifferent  = "khác hẳn"
+)
+
+// fieldMismatch reports fields of a linked record that differ from the
+// register (FIELD_MISMATCH: NAME, BIRTH_DATE, GENDER). Differences of
+// writing only (NFC/NFD, tone placement, case, spacing, date format, a date
+// known at a coarser precision) are not differences.
+func (c *Checker) fieldMismatch(r *SourceRecord, out []record.Finding) []record.Finding {
+	pop := c.Pop
+	p := &pop.People[r.Link.Person]
+	if pn := pop.Str(p.Name); r.Name != "" && pn != "" && r.Name != pn {
+		class := classDifferent
+		switch {
+		case r.Match.NameKey == pop.Str(p.NameKey):
+			class = classDiacritics
+		case normalize.DamerauLevenshtein(r.Name, pn) <= 2:
+			class = classTypo
+		}
+		out = append(out, c.mismatch(r, "NAME", "full_name", pop.Str(p.RawName), r.RawName, class))
+	}
+	switch normalize.CompareDates(r.Match.Birth, p.Birth) {
+	case normalize.DatesSwapped:
+		out = append(out, c.mismatch(r, "BIRTH_DATE", "birth_date", pop.Str(p.RawBirth), r.RawBirth, classSwapped))
+	case normalize.DatesDiffer:
+		out = append(out, c.mismatch(r, "BIRTH_DATE", "birth_date", pop.Str(p.RawBirth), r.RawBirth, classDifferent))
+	}
+	if g := r.Match.Gender; g != normalize.GenderUnknown && p.Gender != normalize.GenderUnknown && g != p.Gender {
+		out = append(out, c.mismatch(r, "GENDER", "gender", p.Gender.String(), r.RawGender, classDifferent))
+	}
+	return out
+}
+
+func (c *Checker) mismatch(r *SourceRecord, subtype, field, popValue, srcValue, class string) record.Finding {
+	f := c.sourceFinding(FieldMismatch, subtype, r)
+	f.Field = field
+	f.PopulationValue = popValue
+	f.SourceValue = srcValue
+	f.Suggestion += " (" + class + ")"
+	return f
+}

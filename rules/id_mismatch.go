@@ -1,0 +1,29 @@
+package rules
+
+import (
+	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/record"
+)
+
+// idMismatch reports a record confidently linked to a person whose ID it
+// does not carry (ID_MISMATCH): an old CMND (OLD_ID), a wrong number
+// (WRONG_ID) or none (MISSING_ID). The suggestion gives the right ID.
+func (c *Checker) idMismatch(r *SourceRecord, out []record.Finding) []record.Finding {
+	var subtype string
+	switch {
+	case r.Link.Method == match.LinkOldID:
+		subtype = "OLD_ID"
+	case r.Link.Method != match.LinkFuzzy:
+		return out
+	case r.Match.IDKind == match.IDNone:
+		subtype = "MISSING_ID"
+	default:
+		subtype = "WRONG_ID"
+	}
+	f := c.sourceFinding(IDMismatch, subtype, r)
+	f.Field = "id_number"
+	f.PopulationValue = f.PersonID
+	f.SourceValue = r.RawID
+	f.Suggestion += ": " + f.PersonID
+	return append(out, f)
+}

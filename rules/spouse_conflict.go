@@ -1,0 +1,180 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
+)
+
+// Marriage is a marriage or divorce event of the civil register, linked to
+// the population.
+type Marriage struct {
+	EventID string
+	Date    normalize.Date
+	Row     int64 // order in the civil file, to break date ties
+	Divorce bool
+	A, B    int32 // linked population rows of the two spouses; -1 when unlinked
+}
+
+// SpouseConflict checks every spouse link on the register and against the
+// marriage register (SPOUSE_CONFLICT):
+//   - SELF: a person is recorded as their own spouse;
+//   - NOT_FOUND: the spouse's number belongs to nobody on the register;
+//   - OLD_ID: the spouse is recorded by an old CMND that belongs to a person
+//     who has a personal ID (the link is followed, then checked as usual);
+//   - MULTIPLE: one person is named as spouse by two or more living people
+//     (reported once, on the person named);
+//   - NOT_RECIPROCAL: A names B, B is alive and names someone else or nobody;
+//   - CIVIL_MARRIAGE: a person's latest marriage on the civil register, not
+//     ended by a later divorce, names a living partner other than the spouse
+//     on the register.
+//
+// Rows of dead people are not checked as claimants: a widow's late husband
+// still naming her is history, not a conflict.
+func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []record.Finding {
+	pop := c.Pop
+	n := pop.Len()
+	spouse := make([]int32, n) // resolved spouse row, -1 none
+	claims := make([]int32, n) // living people naming this row
+	for i := range spouse {
+		spouse[i] = -1
+	}
+	for i := range pop.People {
+		row := int32(i)
+		p := &pop.People[i]
+		sid := pop.Str(p.SpouseID)
+		if sid == "" || p.Status == normalize.StatusDead {
+			continue
+		}
+		if sid == pop.Str(p.ID) {
+			out = append(out, c.spouseFinding("SELF", row, -1, sid))
+			continue
+		}
+		rows := pop.ByID(sid)
+		old := false
+		if len(rows) == 0 && len(sid) == 9 {
+			rows, old = pop.ByOldID(sid), true
+		}
+		if len(rows) == 0 {
+			out = append(out, c.spouseFinding("NOT_FOUND", row, -1, sid))
+			continue
+		}
+		target := c.pickSpouse(p, rows)
+		if old {
+			out = append(out, c.spouseFinding("OLD_ID", row, target, sid))
+		}
+		spouse[row] = target
+		claims[target]++
+	}
+	for i := range pop.People {
+		row := int32(i)
+		if claims[row] >= 2 {
+			f := finding(SpouseConflict, "MULTIPLE")
+			f.Source = record.Population.String()
+			c.aboutPerson(&f, row)
+			f.SourceKey = f.PersonID
+			f.Field = "spouse_id"
+			out = append(out, f)
+		}
+	}
+	for i := range pop.People {
+		a := int32(i)
+		b := spouse[a]
+		if b < 0 || claims[b] >= 2 || pop.People[b].Status == normalize.StatusDead {
+			continue
+		}
+		if spouse[b] != a {
+			out = append(out, c.spouseFinding("NOT_RECIPROCAL", a, b, pop.Str(pop.People[a].SpouseID)))
+		}
+	}
+	return c.civilMarriage(marriages, spouse, out)
+}
+
+// civilMarriage compares each person's latest marriage event with the
+// register's spouse.
+func (c *Checker) civilMarriage(ms []Marriage, spouse []int32, out []record.Finding) []record.Finding {
+	pop := c.Pop
+	latest := make(map[int32]int, len(ms)) // person row → index in ms of the latest event
+	order := func(i, j int) int {
+		return cmp.Or(cmp.Compare(ms[i].Date.Year, ms[j].Date.Year), cmp.Compare(ms[i].Date.Month, ms[j].Date.Month),
+			cmp.Compare(ms[i].Date.Day, ms[j].Date.Day), cmp.Compare(ms[i].Row, ms[j].Row))
+	}
+	for i, m := range ms {
+		for _, p := range [2]int32{m.A, m.B} {
+			if p < 0 {
+				continue
+			}
+			if j, ok := latest[p]; !ok || order(i, j) > 0 {
+				latest[p] = i
+			}
+		}
+	}
+	people := make([]int32, 0, len(latest))
+	for p := range latest {
+		people = append(people, p)
+	}
+	slices.Sort(people)
+	for _, a := range people {
+		m := ms[latest[a]]
+		if m.Divorce || m.A < 0 || m.B < 0 {
+			continue
+		}
+		partner := m.B
+		if partner == a {
+			partner = m.A
+		}
+		if pop.People[a].Status == normalize.StatusDead || pop.People[partner].Status == normalize.StatusDead {
+			continue
+		}
+		if s := spouse[a]; s >= 0 && s != partner {
+			f := finding(SpouseConflict, "CIVIL_MARRIAGE")
+			f.Source = record.Civil.String()
+			f.SourceKey = m.EventID
+			c.aboutPerson(&f, a)
+			f.RelatedPersonID = pop.Str(pop.People[partner].ID)
+			f.Field = "spouse_id"
+			f.PopulationValue = pop.Str(pop.People[s].ID) + " " + pop.Str(pop.People[s].RawName)
+			f.SourceValue = f.RelatedPersonID + " " + pop.Str(pop.People[partner].RawName)
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (c *Checker) spouseFinding(subtype string, row, related int32, written string) record.Finding {
+	f := finding(SpouseConflict, subtype)
+	f.Source = record.Population.String()
+	c.aboutPerson(&f, row)
+	f.SourceKey = f.PersonID
+	f.Field = "spouse_id"
+	f.PopulationValue = written
+	if related >= 0 {
+		f.RelatedPersonID = c.Pop.Str(c.Pop.People[related].ID)
+	}
+	return f
+}
+
+// pickSpouse chooses, among the rows holding a spouse's number (several when
+// the number is shared: DUP_ID), the one that names the claimant back, else
+// one of the other sex, else the first.
+func (c *Checker) pickSpouse(claimant *match.Person, rows []int32) int32 {
+	if len(rows) == 1 {
+		return rows[0]
+	}
+	pop := c.Pop
+	id := pop.Str(claimant.ID)
+	for _, r := range rows {
+		if pop.Str(pop.People[r].SpouseID) == id {
+			return r
+		}
+	}
+	for _, r := range rows {
+		if pop.People[r].Gender != claimant.Gender {
+			return r
+		}
+	}
+	return rows[0]
+}

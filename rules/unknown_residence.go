@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/doisanh/doisanh/admin"
+	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
+)
+
+// Residence is where a population row lives, and what is wrong with it.
+type Residence struct {
+	Commune    string // 2025 commune code to file the person under; "" when unknown
+	Subtype    string // UNKNOWN_RESIDENCE subtype; "" when the residence is fine
+	Suggestion string // extra detail for the finding (e.g. the new code)
+}
+
+// Residence places a population row from its commune_code and address and
+// reports UNKNOWN_RESIDENCE: MISSING (neither), INVALID_CODE (a code in no
+// list), LEGACY_CODE (a code valid only before 1 July 2025; the 2025 code
+// is suggested), UNRESOLVED_ADDRESS (no code and an address that names no
+// known commune) and CODE_ADDRESS_CONFLICT (a valid code, and an address
+// that clearly names another commune).
+func (c *Checker) Residence(code, address string) Residence {
+	code = communeDigits(code)
+	address = strings.TrimSpace(address)
+	if code == "" && address == "" {
+		return Residence{Subtype: "MISSING"}
+	}
+	var addr normalize.AddressResult
+	if address != "" {
+		addr = c.Addr.Parse(address)
+	}
+	fromAddress := func() string {
+		if addr.Status != normalize.AddressUnresolved && len(addr.Current) > 0 {
+			return addr.Current[0].Code
+		}
+		return ""
+	}
+	if code == "" {
+		if addr.Status == normalize.AddressUnresolved {
+			return Residence{Subtype: "UNRESOLVED_ADDRESS", Suggestion: addr.Reason}
+		}
+		return Residence{Commune: fromAddress()}
+	}
+	if _, ok := c.Units.Commune(admin.Current, code); ok {
+		if addr.Status == normalize.AddressResolved && len(addr.Current) > 0 && !hasCode(addr.Current, code) {
+			return Residence{Commune: code, Subtype: "CODE_ADDRESS_CONFLICT",
+				Suggestion: "địa chỉ thuộc " + describe(addr.Current[0])}
+		}
+		return Residence{Commune: code}
+	}
+	if _, ok := c.Units.Commune(admin.Legacy, code); ok {
+		next := c.Units.Convert(code)
+		r := Residence{Subtype: "LEGACY_CODE"}
+		switch {
+		case len(next) == 1:
+			r.Commune = next[0].Code
+		case len(next) > 1:
+			for _, cm := range addr.Current {
+				if hasCode(next, cm.Code) {
+					r.Commune = cm.Code
+					break
+				}
+			}
+		}
+		if r.Commune != "" {
+			cm, _ := c.Units.Commune(admin.Current, r.Commune)
+			r.Suggestion = "mã mới " + describe(cm)
+		} else if len(next) > 0 {
+			names := make([]string, len(next))
+			for i, cm := range next {
+				names[i] = describe(cm)
+			}
+			r.Suggestion = "xã cũ đã chia cho: " + strings.Join(names, "; ")
+			r.Commune = next[0].Code
+		}
+		return r
+	}
+	r := Residence{Subtype: "INVALID_CODE", Commune: fromAddress()}
+	if r.Commune != "" {
+		r.Suggestion = "theo địa chỉ: " + describe(addr.Current[0])
+	}
+	return r
+}
+
+// ResidenceFinding turns a residence problem of a population row into a finding.
+func (c *Checker) ResidenceFinding(res Residence, id string, raw *record.Person, out []record.Finding) []record.Finding {
+	if res.Subtype == "" {
+		return out
+	}
+	f := finding(UnknownResidence, res.Subtype)
+	f.Source = record.Population.String()
+	f.SourceKey = id
+	f.PersonID = id
+	f.FullName = raw.FullName
+	f.BirthDate = raw.BirthDate
+	f.Field = "commune_code"
+	f.PopulationValue = strings.TrimSpace(raw.CommuneCode + " | " + raw.Address)
+	if res.Suggestion != "" {
+		f.Suggestion += " (" + res.Suggestion + ")"
+	}
+	c.place(&f, res.Commune)
+	return append(out, f)
+}
+
+// communeDigits returns the digits of a commune code, with leading zeros
+// restored to 5 digits; "" when there are none.
+func communeDigits(s string) string {
+	var buf [8]byte
+	b := buf[:0]
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			if len(b) == len(buf) {
+				return strings.TrimSpace(s) // too long: keep as written, it will be invalid
+			}
+			b = append(b, c)
+		case c == ' ' || c == '.' || c == '\t':
+		default:
+			return strings.TrimSpace(s)
+		}
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	for len(b) < 5 {
+		b = append([]byte{'0'}, b...)
+	}
+	return string(b)
+}
+
+func hasCode(cs []admin.Commune, code string) bool {
+	for _, c := range cs {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(c admin.Commune) string { return c.Code + " " + c.Name }
