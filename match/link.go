@@ -2,6 +2,7 @@ package match
 
 import (
 	"math/rand/v2"
+	"strings"
 
 	"github.com/doisanh/doisanh/normalize"
 )
@@ -217,6 +218,9 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 			continue
 		}
 		v := l.Compare(r, row)
+		if !plausible(v) {
+			continue
+		}
 		cands = append(cands, l.candidate(r, row, v))
 	}
 	d := Decide(cands, DecideOptions{Threshold: l.opts.Threshold, Margin: l.opts.Margin})
@@ -278,6 +282,10 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 		switch jw := normalize.JaroWinkler(r.NameKey, pk); {
 		case r.NameKey == pk:
 			v[FieldName] = 3
+		case !givenSimilar(r.NameKey, pk):
+			// Whole-name similarity is dominated by the shared family
+			// and middle names ("Nguyễn Thị ..."): the given name decides.
+			v[FieldName] = 0
 		case jw >= 0.95:
 			v[FieldName] = 2
 		case jw >= 0.88:
@@ -322,6 +330,22 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 		}
 	}
 	return v
+}
+
+// plausible reports whether a candidate without a matching ID may be linked
+// at all: its name must be at least similar and its birth date not
+// different. Field weights add up independently, so without this floor a
+// namesake-free pair born the same day in the same commune (strong
+// evidence on two fields) could outweigh a completely different name.
+func plausible(v Vector) bool {
+	return v[FieldName] != Missing && v[FieldName] >= 1 && (v[FieldBirth] == Missing || v[FieldBirth] >= 1)
+}
+
+// givenSimilar reports whether the given names (last words) of two name
+// keys are equal or one typo apart.
+func givenSimilar(a, b string) bool {
+	ga, gb := a[strings.LastIndexByte(a, ' ')+1:], b[strings.LastIndexByte(b, ' ')+1:]
+	return ga == gb || normalize.DamerauLevenshtein(ga, gb) <= 1 || normalize.JaroWinkler(ga, gb) >= 0.9
 }
 
 func b2u(b bool) uint8 {

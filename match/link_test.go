@@ -21,3 +21,23 @@ func TestOneDigitOff(t *testing.T) {
 		}
 	}
 }
+
+func TestGivenSimilar(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"nguyen van hung", "nguyen van hung", true},
+		{"nguyen van hung", "tran van hung", true},
+		{"nguyen van hung", "nguyen van hunh", true},
+		{"nguyen thi lan", "nguyen thi lam", true},
+		{"nguyen tuyet han", "nguyen thuy da yen", false},
+		{"le van an", "le van binh", false},
+		{"an", "an", true},
+	}
+	for _, tt := range tests {
+		if got := givenSimilar(tt.a, tt.b); got != tt.want {
+			t.Errorf("givenSimilar(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -49,7 +49,7 @@ type Population struct {
 	byName   *Index // hash(name key, birth year)
 	byPhon   *Index // hash(phonetic key, birth year)
 	byDate   *Index // hash(birth date, commune)
-	byDup    *Index // hash(name key, full birth date, gender): duplicate-person blocks
+	byDup    *Index // hash(name key, birth year, gender): duplicate-person blocks
 	nameFreq *Index // hash(name key): one posting per person, for term frequencies
 }
 
@@ -100,7 +100,7 @@ func (p *Population) NameFrequency(key string) float64 {
 }
 
 // DuplicateBlocks calls fn for every group of two or more rows sharing a
-// name key, a full birth date and a gender, in a deterministic order.
+// name key, a birth year and a gender, in a deterministic order.
 func (p *Population) DuplicateBlocks(fn func(rows []int32)) {
 	p.byDup.Groups(func(_ uint64, rows []int32) { fn(rows) })
 }
@@ -119,8 +119,8 @@ func dateCommuneKey(d normalize.Date, commune string) uint64 {
 	return HashCombine(HashString(commune), packDate(d))
 }
 
-func dupKey(nameKey string, d normalize.Date, g normalize.Gender) uint64 {
-	return HashCombine(HashCombine(HashString(nameKey), packDate(d)), uint64(g))
+func dupKey(nameKey string, year int16, g normalize.Gender) uint64 {
+	return HashCombine(HashCombine(HashString(nameKey), uint64(uint16(year))), uint64(g))
 }
 
 func packDate(d normalize.Date) uint64 {
@@ -167,11 +167,11 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 			b.byPhon.Add(nameYearKey(in.Phonetic, in.Birth.Year), row)
 		}
 	}
-	if in.Birth.Precision == normalize.PrecisionDay {
-		if in.Commune != "" {
-			b.byDate.Add(dateCommuneKey(in.Birth, in.Commune), row)
-		}
-		b.byDup.Add(dupKey(in.NameKey, in.Birth, in.Gender), row)
+	if in.Birth.Precision != normalize.PrecisionNone {
+		b.byDup.Add(dupKey(in.NameKey, in.Birth.Year, in.Gender), row)
+	}
+	if in.Birth.Precision == normalize.PrecisionDay && in.Commune != "" {
+		b.byDate.Add(dateCommuneKey(in.Birth, in.Commune), row)
 	}
 }
 

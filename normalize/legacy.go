@@ -588,3 +588,36 @@ func appendVNI(out []byte, r rune, v vowelInfo) []byte {
 	}
 	return append(out, vniMarkByte[shape][tone]-up)
 }
+
+// LegacyReadings returns every plausible Vietnamese reading of s in the
+// legacy 8-bit encodings (TCVN3, VNI-Windows, Windows-1258), best first as
+// DecodeLegacy ranks them. Short names can read as a name in two encodings
+// ("Ho\xe0ng" is Hoàng in Windows-1258 and Hồng in VNI); a comparison that
+// must not invent a difference accepts any of them. It returns nil for
+// text that is not 8-bit legacy text.
+func LegacyReadings(s string) []string {
+	best, enc := DecodeLegacy(s)
+	if enc == EncodingUnicode || enc == EncodingVIQR {
+		if enc == EncodingVIQR {
+			return []string{best}
+		}
+		return nil
+	}
+	var buf [96]byte
+	raw, ok := legacyBytes(buf[:0], s)
+	if !ok {
+		return []string{best}
+	}
+	out := []string{best}
+	add := func(d string) {
+		if d != best && plausibleName(d) {
+			out = append(out, d)
+		}
+	}
+	add(decodeTCVN3(raw))
+	if d, ok := decodeVNI(raw); ok {
+		add(d)
+	}
+	add(decodeCP1258(raw))
+	return out
+}

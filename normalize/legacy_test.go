@@ -239,3 +239,24 @@ func BenchmarkDecodeLegacyTCVN3(b *testing.B) {
 		sinkS, _ = DecodeLegacy(s)
 	}
 }
+
+func TestLegacyReadings(t *testing.T) {
+	if got := LegacyReadings("Nguyễn Văn An"); got != nil {
+		t.Errorf("LegacyReadings(unicode) = %q, want nil", got)
+	}
+	for _, name := range []string{"Hoàng Văn Hồng", "Thái Bích San", "Nguyễn Thị Hằng", "Đặng Hoà"} {
+		for _, e := range []Encoding{EncodingTCVN3, EncodingVNI, EncodingWindows1258} {
+			enc := EncodeLegacy(name, e)
+			readings := LegacyReadings(enc)
+			found := false
+			for _, r := range readings {
+				if NameKey(r) == NameKey(name) && ParseName(r).Display == ParseName(name).Display {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("LegacyReadings(%s of %q) = %q: the original is not among them", e, name, readings)
+			}
+		}
+	}
+}

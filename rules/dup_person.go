@@ -1,14 +1,17 @@
 package rules
 
 import (
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
 
 // DupPerson reports one person recorded twice under different person_ids
-// (DUP_PERSON): same name, full birth date and gender, and the same parents,
-// or, where neither row names parents, the same birth-registration province.
-// Twins share parents and a birth date but not a name, so they are never
-// paired; two strangers who share a name and birthday differ in parents.
+// (DUP_PERSON): same name and gender, the same birth date (to the day, or
+// to the month where a row knows no more), and the same
+// parents, or, where neither row names parents, the same birth-registration
+// province. Twins share parents and a birth date but not a name, so they are
+// never paired. Two rows with different old CMND numbers, or married to
+// different people, are two people who happen to share a name and birthday.
 func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
 	pop := c.Pop
 	pop.DuplicateBlocks(func(rows []int32) {
@@ -17,10 +20,11 @@ func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
 			for _, rb := range rows[i+1:] {
 				b := &pop.People[rb]
 				if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.NameKey) != pop.Str(b.NameKey) ||
-					a.Birth != b.Birth || a.Gender != b.Gender {
+					a.Gender != b.Gender || !sameBirth(a.Birth, b.Birth) {
 					continue
 				}
-				if !sameOrigin(a.FatherKey, b.FatherKey, a.MotherKey, b.MotherKey, a.BirthProv, b.BirthProv) {
+				if !sameOrigin(a.FatherKey, b.FatherKey, a.MotherKey, b.MotherKey, a.BirthProv, b.BirthProv) ||
+					differ(pop.Str(a.OldID), pop.Str(b.OldID)) || differ(pop.Str(a.SpouseID), pop.Str(b.SpouseID)) {
 					continue
 				}
 				f := finding(DupPerson, "")
@@ -55,3 +59,17 @@ func sameOrigin(fa, fb, ma, mb uint64, pa, pb string) bool {
 	}
 	return pa != "" && pa == pb
 }
+
+// sameBirth reports whether two birth dates pin down the same day or month:
+// they agree, and the less precise of them knows at least the month. A year
+// alone is shared by too many namesakes to say anything.
+func sameBirth(a, b normalize.Date) bool {
+	switch normalize.CompareDates(a, b) {
+	case normalize.DatesEqual, normalize.DatesCompatible:
+		return min(a.Precision, b.Precision) >= normalize.PrecisionMonth
+	}
+	return false
+}
+
+// differ reports whether two values are both known and not equal.
+func differ(a, b string) bool { return a != "" && b != "" && a != b }

@@ -20,7 +20,7 @@ const (
 func (c *Checker) fieldMismatch(r *SourceRecord, out []record.Finding) []record.Finding {
 	pop := c.Pop
 	p := &pop.People[r.Link.Person]
-	if pn := pop.Str(p.Name); r.Name != "" && pn != "" && r.Name != pn {
+	if pn := pop.Str(p.Name); r.Name != "" && pn != "" && r.Name != pn && !legacyAgrees(r.Encoded, pn) {
 		class := classDifferent
 		switch {
 		case r.Match.NameKey == pop.Str(p.NameKey):
@@ -49,4 +49,18 @@ func (c *Checker) mismatch(r *SourceRecord, subtype, field, popValue, srcValue, 
 	f.SourceValue = srcValue
 	f.Suggestion += " (" + class + ")"
 	return f
+}
+
+// legacyAgrees reports whether a legacy-encoded name has a reading equal to
+// the register's name: when two encodings fit, the one that agrees is taken.
+func legacyAgrees(encoded, popName string) bool {
+	if encoded == "" {
+		return false
+	}
+	for _, reading := range normalize.LegacyReadings(encoded) {
+		if normalize.ParseName(reading).Display == popName {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,7 @@ type SourceRecord struct {
 	Key                                 string // tax_code or insurance_code
 	RawID, RawName, RawBirth, RawGender string // as written
 	Name                                string // canonical display form
+	Encoded                             string // the name's bytes when they were legacy-encoded, else
 	Status                              normalize.Status
 	Match                               match.Record
 	Link                                match.Link
