@@ -337,8 +337,16 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 // different. Field weights add up independently, so without this floor a
 // namesake-free pair born the same day in the same commune (strong
 // evidence on two fields) could outweigh a completely different name.
+// A record whose ID is neither the person's nor one digit off it must agree
+// on the name and birth date outright.
 func plausible(v Vector) bool {
-	return v[FieldName] != Missing && v[FieldName] >= 1 && (v[FieldBirth] == Missing || v[FieldBirth] >= 1)
+	if v[FieldName] == Missing || v[FieldName] == 0 || v[FieldBirth] == 0 {
+		return false
+	}
+	if v[FieldID] == 0 {
+		return v[FieldName] == 3 && (v[FieldBirth] == Missing || v[FieldBirth] >= 2)
+	}
+	return true
 }
 
 // givenSimilar reports whether the given names (last words) of two name

@@ -597,9 +597,14 @@ func appendVNI(out []byte, r rune, v vowelInfo) []byte {
 // text that is not 8-bit legacy text.
 func LegacyReadings(s string) []string {
 	best, enc := DecodeLegacy(s)
-	if enc == EncodingUnicode || enc == EncodingVIQR {
-		if enc == EncodingVIQR {
-			return []string{best}
+	switch enc {
+	case EncodingVIQR:
+		return []string{best}
+	case EncodingUnicode:
+		// Too little evidence to decode on its own (a single VIQR mark at
+		// the end, "Tri'"), but still a reading to accept.
+		if d, _ := decodeVIQR(s); d != s && plausibleName(d) {
+			return []string{d}
 		}
 		return nil
 	}

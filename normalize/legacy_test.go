@@ -244,6 +244,9 @@ func TestLegacyReadings(t *testing.T) {
 	if got := LegacyReadings("Nguyễn Văn An"); got != nil {
 		t.Errorf("LegacyReadings(unicode) = %q, want nil", got)
 	}
+	if got := LegacyReadings("Phan Minh Tri'"); len(got) != 1 || got[0] != "Phan Minh Trí" {
+		t.Errorf("LegacyReadings(a final VIQR mark) = %q, want [Phan Minh Trí]", got)
+	}
 	for _, name := range []string{"Hoàng Văn Hồng", "Thái Bích San", "Nguyễn Thị Hằng", "Đặng Hoà"} {
 		for _, e := range []Encoding{EncodingTCVN3, EncodingVNI, EncodingWindows1258} {
 			enc := EncodeLegacy(name, e)

@@ -199,11 +199,7 @@ func normalizeSource(chk *rules.Checker, f sourceFields, out *rules.SourceRecord
 		return reason, "full_name"
 	}
 	id, kind := sourceID(f.id)
-	encoded := ""
-	if name.Encoding != normalize.EncodingUnicode {
-		encoded = f.name
-	}
-	*out = rules.SourceRecord{Encoded: encoded,
+	*out = rules.SourceRecord{Encoded: f.name,
 		Source: f.src, Key: strings.TrimSpace(f.key), RawID: f.id, RawName: shownName, RawBirth: f.birth,
 		RawGender: f.gender, Name: name.Display, Status: status,
 		Match: match.Record{ID: id, IDKind: kind, NameKey: name.Key, Phonetic: name.Phonetic,
