@@ -6,8 +6,9 @@ import (
 )
 
 // DupPerson reports one person recorded twice under different person_ids
-// (DUP_PERSON): same name and gender, the same birth date (to the day, or
-// to the month where a row knows no more), and the same
+// (DUP_PERSON): the same name in its canonical form (diacritics count: twins
+// named Lam and Lâm are two children), the same gender and birth date (to the
+// day, or to the month where neither row knows more), and the same
 // parents, or, where neither row names parents, the same birth-registration
 // province. Twins share parents and a birth date but not a name, so they are
 // never paired. Two rows with different old CMND numbers, or married to
@@ -19,7 +20,7 @@ func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
 			a := &pop.People[ra]
 			for _, rb := range rows[i+1:] {
 				b := &pop.People[rb]
-				if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.NameKey) != pop.Str(b.NameKey) ||
+				if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.Name) != pop.Str(b.Name) ||
 					a.Gender != b.Gender || !sameBirth(a.Birth, b.Birth) {
 					continue
 				}
@@ -60,15 +61,13 @@ func sameOrigin(fa, fb, ma, mb uint64, pa, pb string) bool {
 	return pa != "" && pa == pb
 }
 
-// sameBirth reports whether two birth dates pin down the same day or month:
-// they agree, and the less precise of them knows at least the month. A year
-// alone is shared by too many namesakes to say anything.
+// sameBirth reports whether two birth dates are the same day, or the same
+// month where neither row knows the day. A year alone is shared by too many
+// namesakes to say anything, and a month on one row against a day on the
+// other fits a thirtieth of them.
 func sameBirth(a, b normalize.Date) bool {
-	switch normalize.CompareDates(a, b) {
-	case normalize.DatesEqual, normalize.DatesCompatible:
-		return min(a.Precision, b.Precision) >= normalize.PrecisionMonth
-	}
-	return false
+	return normalize.CompareDates(a, b) == normalize.DatesEqual && a.Precision == b.Precision &&
+		a.Precision >= normalize.PrecisionMonth
 }
 
 // differ reports whether two values are both known and not equal.
