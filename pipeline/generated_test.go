@@ -1,0 +1,81 @@
+package pipeline
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/score"
+	"github.com/doisanh/doisanh/synth"
+)
+
+// generated reconciles a generated province and returns its findings and truth.
+func generated(t *testing.T, opts synth.Options) ([]record.Finding, []record.Truth) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Config{
+		Population: filepath.Join(dir, "population.parquet"),
+		Tax:        filepath.Join(dir, "tax.parquet"),
+		Insurance:  filepath.Join(dir, "insurance.parquet"),
+		Civil:      filepath.Join(dir, "civil.parquet"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Counts {
+		if c.Read != c.Used+c.Rejected {
+			t.Errorf("%s: read %d != used %d + rejected %d", c.Source, c.Read, c.Used, c.Rejected)
+		}
+	}
+	truth, err := parquet.ReadFile[record.Truth](filepath.Join(dir, "truth.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings, truth
+}
+
+// TestBenignNoiseOnly: writing differences alone (NFD, tone placement, case,
+// spaces, date formats, lost leading zeros, abbreviations, legacy encodings)
+// must give no finding at all.
+func TestBenignNoiseOnly(t *testing.T) {
+	opts := synth.DefaultOptions()
+	opts.People, opts.Seed, opts.BenignOnly = 8000, 21, true
+	opts.Noise = 2 // twice the default share of noisy values
+	findings, _ := generated(t, opts)
+	for i, f := range findings {
+		if i < 10 {
+			t.Errorf("finding on benign data: %s/%s %s %s: %q vs %q (%s)", f.Rule, f.Subtype, f.Source, f.SourceKey,
+				f.PopulationValue, f.SourceValue, f.Suggestion)
+		}
+	}
+	if len(findings) > 0 {
+		t.Errorf("%d findings on benign-only data, want 0", len(findings))
+	}
+}
+
+// TestGeneratedAccuracy scores a small generated province. The full-size
+// figures (100,000 people, several seeds) are in benchmarks/accuracy.md.
+func TestGeneratedAccuracy(t *testing.T) {
+	opts := synth.DefaultOptions()
+	opts.People, opts.Seed = 20000, 22
+	findings, truth := generated(t, opts)
+	res := score.Compare(findings, truth)
+	for _, r := range res.Rows {
+		if r.Truth < 20 {
+			continue // too few injected to measure a rate on
+		}
+		if r.Precision() < 0.97 || r.Recall() < 0.9 {
+			t.Errorf("%s/%s: precision %.3f recall %.3f (truth %d, found %d)", r.Rule, r.Subtype,
+				r.Precision(), r.Recall(), r.Truth, r.Found)
+		}
+	}
+	if res.Total.Precision() < 0.99 || res.Total.Recall() < 0.99 {
+		t.Errorf("total precision %.4f recall %.4f, want >= 0.99", res.Total.Precision(), res.Total.Recall())
+	}
+}
