@@ -33,7 +33,8 @@ type Dir struct {
 
 	rejects      int64 // rows written by WriteRejects
 	wroteRejects bool
-	done         bool // committed or aborted
+	writeStart   time.Time // when the first output file was begun
+	done         bool      // committed or aborted
 }
 
 // Create starts a run whose result will be final. It makes the temporary

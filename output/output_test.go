@@ -269,8 +269,11 @@ func TestSummaryJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.TotalFindings != int64(len(fs)) || s.Version != "test" || s.RunID != "run-1" || s.Rejects != 2 ||
-		s.RowsRead != 1300 || s.RowsUsed != 1289 || s.RowsRejected != 11 || len(s.Inputs) != 2 || len(s.Stages) != 2 {
+		s.RowsRead != 1300 || s.RowsUsed != 1289 || s.RowsRejected != 11 || len(s.Inputs) != 2 || len(s.Stages) != 3 {
 		t.Errorf("summary = %+v", s)
+	}
+	if w := s.Stages[len(s.Stages)-1]; w.Name != "write" || w.Seconds <= 0 || w.Rows != int64(len(fs)) {
+		t.Errorf("last stage = %+v, want the write stage with the findings count", w)
 	}
 	rule, sub, src := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, f := range fs {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -81,6 +82,9 @@ func writeParquet[T any](w io.Writer, rows []T) error {
 
 // WriteRejects writes rejects.parquet and rejects.csv (UTF-8 with BOM).
 func (d *Dir) WriteRejects(rs []record.Reject) error {
+	if d.writeStart.IsZero() {
+		d.writeStart = time.Now()
+	}
 	if err := d.writeFile("rejects.parquet", func(f *os.File) error { return writeParquet(f, rs) }); err != nil {
 		return err
 	}

@@ -18,8 +18,13 @@ import (
 // under fixlists/<province_code>/<commune_code>-<slug>.csv (and .xlsx with
 // Options.XLSX), summary.json, report.html and, last, manifest.json. The
 // findings are not modified. When WriteRejects was not called, empty reject
-// files are written so that a run directory is always complete.
+// files are written so that a run directory is always complete. Unless the
+// summary has a "write" stage already, one is added with the time spent
+// writing rejects, findings and fix lists.
 func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
+	if d.writeStart.IsZero() {
+		d.writeStart = time.Now()
+	}
 	if !d.wroteRejects {
 		if err := d.WriteRejects(nil); err != nil {
 			return err
@@ -44,6 +49,9 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	communes := groupCommunes(fs)
 	if _, err := d.writeFixlists(fs, communes); err != nil {
 		return err
+	}
+	if !slices.ContainsFunc(s.Stages, func(st Stage) bool { return st.Name == "write" }) {
+		s.Stages = append(s.Stages, Stage{Name: "write", Seconds: time.Since(d.writeStart).Seconds(), Rows: int64(len(fs))})
 	}
 	summarize(&s, fs, communes, d.rejects)
 	if err := d.writeJSON("summary.json", &s); err != nil {

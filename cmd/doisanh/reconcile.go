@@ -129,7 +129,6 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	if err != nil {
 		return nil, err
 	}
-	writeStart := time.Now()
 	sum := <-sums
 	s := output.Summary{
 		Version: version, RunID: runID(started, sum), Started: started,
@@ -155,7 +154,6 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	if err := dir.WriteRejects(res.Rejects); err != nil {
 		return nil, err
 	}
-	s.Stages = append(s.Stages, output.Stage{Name: "write", Seconds: time.Since(writeStart).Seconds(), Rows: int64(len(res.Findings))})
 	s.Finished = time.Now()
 	if err := dir.WriteFindings(res.Findings, s); err != nil {
 		return nil, err
