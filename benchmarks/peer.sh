@@ -91,7 +91,7 @@ covered() {
 		"DECEASED_ACTIVE/CIVIL_DEATH DECEASED_ACTIVE/TAX DECEASED_ACTIVE/INSURANCE", k, " ")
 		for (i in k) want[k[i]] = 1 }
 	NF == 8 && ($1 "/" $2) in want { t += $3; f += $4; c += $5 }
-	END { printf "%.4f %.4f", f ? c / f : 1, t ? c / t : 1 }' "$1"
+	END { printf "%.4f %.4f\n", f ? c / f : 1, t ? c / t : 1 }' "$1"
 }
 
 # 4. Score and compare.

@@ -30,6 +30,15 @@ type parquetSource struct {
 	arena  arena
 }
 
+// rows returns the rows of all row groups.
+func (s *parquetSource) rows() int64 {
+	var n int64
+	for _, g := range s.groups {
+		n += g.NumRows()
+	}
+	return n
+}
+
 // pqColumn is one bound leaf column and its read state.
 type pqColumn struct {
 	name   string // dotted path in the file

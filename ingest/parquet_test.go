@@ -378,3 +378,22 @@ func TestAppendUUID(t *testing.T) {
 		t.Errorf("appendUUID of 2 bytes = %s", got)
 	}
 }
+
+func TestRowsHint(t *testing.T) {
+	dir := t.TempDir()
+	rows := people(1000)
+	pq := filepath.Join(dir, "people.parquet")
+	cs := filepath.Join(dir, "people.csv")
+	writePersons(t, pq, rows, 300)
+	writePersonsCSV(t, cs, rows, ',')
+	for path, want := range map[string]int64{pq: 1000, cs: -1} {
+		r, err := Open(path, record.PersonSchema, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.RowsHint(); got != want {
+			t.Errorf("%s: RowsHint = %d, want %d", filepath.Base(path), got, want)
+		}
+		r.Close()
+	}
+}

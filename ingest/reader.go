@@ -277,6 +277,16 @@ func Printable(s string) string {
 	return s[:cut]
 }
 
+// RowsHint returns the number of data rows the file declares in its
+// metadata (Parquet), so that callers can size their buffers, or -1 when it
+// is not known before reading (CSV).
+func (r *Reader[T]) RowsHint() int64 {
+	if h, ok := r.src.(interface{ rows() int64 }); ok {
+		return h.rows()
+	}
+	return -1
+}
+
 // Stats returns the row counts so far.
 func (r *Reader[T]) Stats() Stats { return r.stats }
 

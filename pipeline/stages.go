@@ -112,7 +112,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 	}
 	r.res.Province = province
 	r.chk = rules.NewChecker(r.units, province)
-	r.builder = match.NewPopulationBuilder(len(first))
+	r.builder = match.NewPopulationBuilder(int(max(rd.RowsHint(), int64(len(first)))))
 	if ok {
 		next = batches(rd, first)
 	}
@@ -209,6 +209,9 @@ func readSource[T any](ctx context.Context, r *run, path string, schema record.S
 		return 0, err
 	}
 	defer rd.Close()
+	if n := rd.RowsHint(); n > 0 && *dst == nil {
+		*dst = make([]rules.SourceRecord, 0, n)
+	}
 	var later int64
 	type out struct {
 		recs    []rules.SourceRecord
@@ -286,6 +289,9 @@ func (r *run) readCivil(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	defer rd.Close()
+	if n := rd.RowsHint(); n > 0 {
+		r.civil = make([]civilEvent, 0, n)
+	}
 	var later int64
 	type batch struct {
 		rows    []record.CivilEvent

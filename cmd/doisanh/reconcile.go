@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,9 @@ type reconcileOptions struct {
 	xlsx  bool
 	quiet bool
 	json  bool
+	// cpuProfile, when set, receives a CPU profile of the run (for
+	// benchmarks/; see RESULTS.md).
+	cpuProfile string
 }
 
 func newReconcileCmd() *cobra.Command {
@@ -58,6 +62,17 @@ place at the end: an interrupted or failed run leaves the previous result in
 			if !o.quiet {
 				progress = cmd.ErrOrStderr()
 			}
+			if o.cpuProfile != "" {
+				f, err := os.Create(o.cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			res, err := reconcile(cmd.Context(), o, progress)
 			if err != nil {
 				return err
@@ -81,6 +96,8 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.BoolVar(&o.xlsx, "xlsx", false, "also write the fix lists as .xlsx")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	f.MarkHidden("cpuprofile")
 	return cmd
 }
 
