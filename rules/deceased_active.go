@@ -40,3 +40,11 @@ func (c *Checker) Death(e *record.CivilEvent, link match.Link, out []record.Find
 	f.SourceValue = "khai tử " + e.EventDate
 	return append(out, f)
 }
+
+// deceasedActiveRule is DeceasedActive in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var deceasedActiveRule = Info{DeceasedActive, "Đã chết nhưng còn hoạt động", "death registered while the register says alive; or a tax/insurance record active after death", High, []Subtype{
+	{"CIVIL_DEATH", "Đã đăng ký khai tử nhưng CSDLQG còn sống", "Đề nghị xác minh, cập nhật trạng thái đã chết trên CSDLQG về dân cư"},
+	{"TAX", "Mã số thuế còn hoạt động sau khi chết", "Đề nghị thông báo cơ quan thuế đóng mã số thuế"},
+	{"INSURANCE", "BHXH/BHYT còn hiệu lực sau khi chết", "Đề nghị thông báo cơ quan BHXH dừng/giải quyết chế độ"},
+}}

@@ -110,3 +110,11 @@ func severalPeople(group []KeyOwner) bool {
 	}
 	return false
 }
+
+// dupIDRule is DupID in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var dupIDRule = Info{DupID, "Trùng số định danh", "one person_id on two or more population rows that are not the same person; one tax/insurance code used by several people", High, []Subtype{
+	{"POPULATION", "Trùng số định danh trên CSDLQG về dân cư", "Đề nghị xác minh nhân thân các công dân dùng chung số định danh, hủy và cấp lại số cho người cấp sai"},
+	{"TAX", "Một mã số thuế dùng cho nhiều người", "Đề nghị phối hợp cơ quan thuế xác minh người sử dụng mã số thuế"},
+	{"INSURANCE", "Một mã số BHXH dùng cho nhiều người", "Đề nghị phối hợp cơ quan BHXH xác minh người sử dụng mã số BHXH"},
+}}

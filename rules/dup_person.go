@@ -72,3 +72,9 @@ func sameBirth(a, b normalize.Date) bool {
 
 // differ reports whether two values are both known and not equal.
 func differ(a, b string) bool { return a != "" && b != "" && a != b }
+
+// dupPersonRule is DupPerson in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var dupPersonRule = Info{DupPerson, "Nghi trùng công dân", "one person recorded twice under different person_ids (twins are not duplicates)", High, []Subtype{
+	{"", "Nghi một công dân có hai số định danh", "Đề nghị xác minh, hợp nhất hồ sơ và hủy số định danh cấp trùng"},
+}}

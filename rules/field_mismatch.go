@@ -64,3 +64,11 @@ func legacyAgrees(encoded, popName string) bool {
 	}
 	return false
 }
+
+// fieldMismatchRule is FieldMismatch in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var fieldMismatchRule = Info{FieldMismatch, "Sai lệch thông tin", "linked to a person, but a field differs", Low, []Subtype{
+	{"NAME", "Sai lệch họ tên", "Đề nghị xác minh, cập nhật họ tên theo CSDLQG về dân cư"},
+	{"BIRTH_DATE", "Sai lệch ngày sinh", "Đề nghị xác minh, cập nhật ngày sinh theo CSDLQG về dân cư"},
+	{"GENDER", "Sai lệch giới tính", "Đề nghị xác minh, cập nhật giới tính theo CSDLQG về dân cư"},
+}}

@@ -28,3 +28,12 @@ func (c *Checker) IDInvalid(id string, g normalize.Gender, birth normalize.Date,
 	}
 	return out
 }
+
+// idInvalidRule is IDInvalid in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var idInvalidRule = Info{IDInvalid, "Số định danh sai cấu trúc", "person_id not 12 digits, or digits contradict gender, century, birth year or birth-registration province", High, []Subtype{
+	{"LENGTH", "Số định danh không đủ 12 chữ số", "Đề nghị xác minh, cập nhật số định danh cá nhân đúng"},
+	{"GENDER_CENTURY", "Mã thế kỷ/giới tính không khớp", "Đề nghị xác minh giới tính, năm sinh; điều chỉnh số định danh nếu cấp sai"},
+	{"BIRTH_YEAR", "Mã năm sinh không khớp", "Đề nghị xác minh năm sinh; điều chỉnh số định danh nếu cấp sai"},
+	{"PROVINCE", "Mã tỉnh nơi đăng ký khai sinh không khớp", "Đề nghị xác minh nơi đăng ký khai sinh; điều chỉnh số định danh nếu cấp sai"},
+}}

@@ -27,3 +27,11 @@ func (c *Checker) idMismatch(r *SourceRecord, out []record.Finding) []record.Fin
 	f.Suggestion += ": " + f.PersonID
 	return append(out, f)
 }
+
+// idMismatchRule is IDMismatch in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var idMismatchRule = Info{IDMismatch, "Sai số định danh", "the source's ID is old, wrong or missing, but the record is confidently the population person", Medium, []Subtype{
+	{"OLD_ID", "Dùng số CMND cũ", "Đề nghị cập nhật số định danh cá nhân theo CSDLQG về dân cư"},
+	{"WRONG_ID", "Sai số định danh", "Đề nghị cập nhật số định danh cá nhân đúng theo CSDLQG về dân cư"},
+	{"MISSING_ID", "Thiếu số định danh", "Đề nghị bổ sung số định danh cá nhân theo CSDLQG về dân cư"},
+}}

@@ -54,3 +54,11 @@ func (c *Checker) explainAmbiguous(f *record.Finding, link match.Link) {
 	}
 	f.Suggestion += " (trùng khớp " + strconv.Itoa(len(ids)) + " công dân, cần xác minh: " + strings.Join(ids, ", ") + ")"
 }
+
+// notInPopulationRule is NotInPopulation in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var notInPopulationRule = Info{NotInPopulation, "Chưa có trong CSDLQG về dân cư", "a tax, insurance or birth record with no person on the register", Medium, []Subtype{
+	{"TAX", "Người nộp thuế chưa có trên CSDLQG", "Đề nghị xác minh, thu thập thông tin công dân vào CSDLQG về dân cư"},
+	{"INSURANCE", "Người tham gia BHXH/BHYT chưa có trên CSDLQG", "Đề nghị xác minh, thu thập thông tin công dân vào CSDLQG về dân cư"},
+	{"BIRTH", "Trẻ đã đăng ký khai sinh chưa có trên CSDLQG", "Đề nghị xác minh, cập nhật thông tin trẻ em vào CSDLQG về dân cư"},
+}}

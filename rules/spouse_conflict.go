@@ -178,3 +178,14 @@ func (c *Checker) pickSpouse(claimant *match.Person, rows []int32) int32 {
 	}
 	return rows[0]
 }
+
+// spouseConflictRule is SpouseConflict in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var spouseConflictRule = Info{SpouseConflict, "Lệch thông tin vợ/chồng", "spouse links that cannot all be true", Medium, []Subtype{
+	{"NOT_RECIPROCAL", "Quan hệ vợ/chồng không hai chiều", "Đề nghị xác minh tình trạng hôn nhân, cập nhật thông tin vợ/chồng ở cả hai công dân"},
+	{"MULTIPLE", "Một người là vợ/chồng của nhiều người", "Đề nghị xác minh tình trạng hôn nhân của các công dân liên quan"},
+	{"NOT_FOUND", "Số định danh vợ/chồng không có trên CSDLQG", "Đề nghị xác minh, cập nhật số định danh của vợ/chồng"},
+	{"SELF", "Vợ/chồng trùng chính công dân", "Đề nghị xác minh, cập nhật số định danh của vợ/chồng"},
+	{"OLD_ID", "Vợ/chồng ghi theo số CMND cũ", "Đề nghị cập nhật số định danh cá nhân (CCCD) của vợ/chồng thay cho số CMND"},
+	{"CIVIL_MARRIAGE", "Lệch với sổ đăng ký kết hôn", "Đề nghị đối chiếu với cơ sở dữ liệu hộ tịch, cập nhật thông tin vợ/chồng"},
+}}

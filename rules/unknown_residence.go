@@ -140,3 +140,13 @@ func hasCode(cs []admin.Commune, code string) bool {
 }
 
 func describe(c admin.Commune) string { return c.Code + " " + c.Name }
+
+// unknownResidenceRule is UnknownResidence in the catalogue: its label, severity and, per subtype,
+// what the officer is asked to do.
+var unknownResidenceRule = Info{UnknownResidence, "Không rõ nơi cư trú", "residence cannot be placed in a valid commune", Medium, []Subtype{
+	{"MISSING", "Thiếu nơi cư trú", "Đề nghị xác minh, cập nhật nơi cư trú"},
+	{"INVALID_CODE", "Mã xã không hợp lệ", "Đề nghị cập nhật mã đơn vị hành chính cấp xã đúng"},
+	{"LEGACY_CODE", "Mã xã trước sắp xếp 7/2025", "Đề nghị cập nhật mã xã theo danh mục đơn vị hành chính từ 01/7/2025"},
+	{"UNRESOLVED_ADDRESS", "Địa chỉ không xác định được xã", "Đề nghị xác minh, chuẩn hóa địa chỉ nơi cư trú"},
+	{"CODE_ADDRESS_CONFLICT", "Mã xã không khớp địa chỉ", "Đề nghị xác minh nơi cư trú, thống nhất mã xã và địa chỉ"},
+}}
