@@ -204,6 +204,10 @@ func makeDate(s string, y, m, d int) (Date, error) {
 	return Date{Year: int16(y), Month: uint8(m), Day: uint8(d), Precision: PrecisionDay}, nil
 }
 
+// DaysInMonth returns the number of days of month m (1-12) of year y in the
+// Gregorian calendar.
+func DaysInMonth(y, m int) int { return daysIn(y, m) }
+
 func daysIn(y, m int) int {
 	switch m {
 	case 2:

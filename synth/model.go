@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"github.com/doisanh/doisanh/normalize"
 	"math/rand/v2"
 	"strconv"
 )
@@ -36,18 +37,7 @@ func (d date) age() int {
 	return a
 }
 
-func daysIn(y int16, m uint8) uint8 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+func daysIn(y int16, m uint8) uint8 { return uint8(normalize.DaysInMonth(int(y), int(m))) }
 
 // Date precision on the register.
 const (
