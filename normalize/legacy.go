@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -593,29 +594,36 @@ func appendVNI(out []byte, r rune, v vowelInfo) []byte {
 // legacy 8-bit encodings (TCVN3, VNI-Windows, Windows-1258), best first as
 // DecodeLegacy ranks them. Short names can read as a name in two encodings
 // ("Ho\xe0ng" is Hoàng in Windows-1258 and Hồng in VNI); a comparison that
-// must not invent a difference accepts any of them. It returns nil for
-// text that is not 8-bit legacy text.
+// must not invent a difference accepts any of them. Text that is already
+// good Unicode may still be 8-bit bytes mis-read as Windows-1252 that spell
+// other Vietnamese syllables ("Hoàng Vãn Vu" is VNI for Hoàng Văn Vu), so
+// its 8-bit readings are returned too, after any VIQR one. It returns nil
+// when s has no other plausible reading.
 func LegacyReadings(s string) []string {
 	best, enc := DecodeLegacy(s)
 	switch enc {
 	case EncodingVIQR:
 		return []string{best}
-	case EncodingUnicode:
-		// Too little evidence to decode on its own (a single VIQR mark at
-		// the end, "Tri'"), but still a reading to accept.
+	}
+	var out []string
+	if enc == EncodingUnicode {
+		// Too little evidence to decode on its own: a single VIQR mark at
+		// the end ("Tri'"), or 8-bit bytes mis-read as Windows-1252 that
+		// happen to spell Vietnamese syllables ("Vãn" for VNI "Văn"). Still
+		// readings to accept.
 		if d, _ := decodeVIQR(s); d != s && plausibleName(d) {
-			return []string{d}
+			out = append(out, d)
 		}
-		return nil
+	} else {
+		out = append(out, best)
 	}
 	var buf [96]byte
 	raw, ok := legacyBytes(buf[:0], s)
 	if !ok {
-		return []string{best}
+		return out
 	}
-	out := []string{best}
 	add := func(d string) {
-		if d != best && plausibleName(d) {
+		if d != best && d != s && plausibleName(d) && !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/doisanh/doisanh/record"
 )
@@ -94,11 +96,6 @@ func (s *sink[T]) flush() error {
 	if len(s.batch) == 0 {
 		return nil
 	}
-	if s.pw != nil {
-		if _, err := s.pw.Write(s.batch); err != nil {
-			return err
-		}
-	}
 	if s.cw != nil {
 		for i := range s.batch {
 			for j, c := range s.cols {
@@ -109,9 +106,44 @@ func (s *sink[T]) flush() error {
 			}
 		}
 	}
+	if s.pw != nil {
+		for i := range s.batch {
+			for _, c := range s.cols {
+				if v := c.Field(&s.batch[i]); !utf8.ValidString(*v) {
+					*v = misread(*v)
+				}
+			}
+		}
+		if _, err := s.pw.Write(s.batch); err != nil {
+			return err
+		}
+	}
 	s.rows += len(s.batch)
 	s.batch = s.batch[:0]
 	return nil
+}
+
+// misread returns the legacy 8-bit text s (invalid UTF-8) as an export tool
+// that took its bytes for Windows-1252 writes it ("NguyÔn" for TCVN3
+// "Nguyễn"). A CSV file keeps the raw bytes, but a Parquet STRING column
+// must hold UTF-8, and readers such as DuckDB refuse a file where it does
+// not, so this is how legacy text reaches a Parquet extract. Bytes
+// Windows-1252 leaves undefined are read as Latin-1.
+func misread(s string) string {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			b = append(b, c)
+			continue
+		}
+		r := charmap.Windows1252.DecodeByte(c)
+		if r == utf8.RuneError {
+			r = rune(c)
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
 }
 
 // finish flushes and closes the files.
