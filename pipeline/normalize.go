@@ -77,39 +77,32 @@ func parentKey(id, name string) uint64 {
 type personOut struct {
 	in       match.PersonInput
 	findings []record.Finding
-	reject   string // non-empty: the row is unusable, with the column and reason
-	column   string
 }
 
 // normalizePerson normalises one population row and applies the row-level
-// rules (ID_INVALID, UNKNOWN_RESIDENCE).
-func normalizePerson(chk *rules.Checker, p *record.Person, out *personOut) {
-	*out = personOut{findings: out.findings[:0]}
+// rules (ID_INVALID, UNKNOWN_RESIDENCE). A row it cannot use gets a
+// verdict with the reason.
+func normalizePerson(chk *rules.Checker, p *record.Person, out *personOut) verdict {
 	birth, err := normalize.ParseDate(p.BirthDate)
 	if err != nil && strings.TrimSpace(p.BirthDate) != "" {
-		out.reject, out.column = "unreadable birth date: "+err.Error(), "birth_date"
-		return
+		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
 	}
 	gender, ok := normalize.ParseGender(p.Gender)
 	if !ok {
-		out.reject, out.column = "unknown gender "+quote(p.Gender), "gender"
-		return
+		return verdict{"unknown gender " + quote(p.Gender), "gender"}
 	}
 	status, ok := normalize.ParseStatus(p.Status)
 	if !ok {
-		out.reject, out.column = "unknown status "+quote(p.Status), "status"
-		return
+		return verdict{"unknown status " + quote(p.Status), "status"}
 	}
 	name, shownName, reason := readName(p.FullName)
 	if reason != "" {
-		out.reject, out.column = reason, "full_name"
-		return
+		return verdict{reason, "full_name"}
 	}
 	for _, c := range [...]struct{ value, column string }{
 		{p.FatherName, "father_name"}, {p.MotherName, "mother_name"}, {p.SpouseName, "spouse_name"}} {
 		if _, _, reason := readName(c.value); reason != "" && c.value != "" && !utf8.ValidString(c.value) {
-			out.reject, out.column = reason, c.column
-			return
+			return verdict{reason, c.column}
 		}
 	}
 	id := personID(p.PersonID)
@@ -125,6 +118,7 @@ func normalizePerson(chk *rules.Checker, p *record.Person, out *personOut) {
 	}
 	out.findings = chk.IDInvalid(id, gender, birth, prov, res.Commune, p, out.findings)
 	out.findings = chk.ResidenceFinding(res, id, p, out.findings)
+	return verdict{}
 }
 
 func quote(s string) string { return strconv.Quote(ingest.Printable(s)) }
@@ -180,23 +174,23 @@ type sourceFields struct {
 }
 
 // normalizeSource turns a tax or insurance row into a record ready to link.
-// It returns a reject reason and column when the row is unusable.
-func normalizeSource(chk *rules.Checker, f sourceFields, out *rules.SourceRecord) (reason, column string) {
+// A row it cannot use gets a verdict with the reason.
+func normalizeSource(chk *rules.Checker, f sourceFields, out *rules.SourceRecord) verdict {
 	birth, err := normalize.ParseDate(f.birth)
 	if err != nil && strings.TrimSpace(f.birth) != "" {
-		return "unreadable birth date: " + err.Error(), "birth_date"
+		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
 	}
 	gender, ok := normalize.ParseGender(f.gender)
 	if !ok {
-		return "unknown gender " + quote(f.gender), "gender"
+		return verdict{"unknown gender " + quote(f.gender), "gender"}
 	}
 	status, ok := normalize.ParseStatus(f.status)
 	if !ok {
-		return "unknown status " + quote(f.status), "status"
+		return verdict{"unknown status " + quote(f.status), "status"}
 	}
 	name, shownName, reason := readName(f.name)
 	if reason != "" {
-		return reason, "full_name"
+		return verdict{reason, "full_name"}
 	}
 	id, kind := sourceID(f.id)
 	*out = rules.SourceRecord{Encoded: f.name,
@@ -205,5 +199,66 @@ func normalizeSource(chk *rules.Checker, f sourceFields, out *rules.SourceRecord
 		Match: match.Record{ID: id, IDKind: kind, NameKey: name.Key, Phonetic: name.Phonetic,
 			Birth: birth, Gender: gender, Commune: sourceCommune(chk, f.code, f.address)},
 	}
-	return "", ""
+	return verdict{}
+}
+
+// civilEvent is a normalised civil-status event.
+type civilEvent struct {
+	ev               record.CivilEvent
+	date             normalize.Date
+	subject, partner match.Record
+	commune          string
+}
+
+// normalizeCivil normalises one civil event. An event it cannot use gets a
+// verdict with the reason.
+func normalizeCivil(chk *rules.Checker, e *record.CivilEvent, out *civilEvent) verdict {
+	typ := strings.ToLower(strings.TrimSpace(e.EventType))
+	switch typ {
+	case record.EventBirth, "khai sinh", "khai_sinh":
+		typ = record.EventBirth
+	case record.EventMarriage, "kết hôn", "ket hon", "ket_hon":
+		typ = record.EventMarriage
+	case record.EventDeath, "khai tử", "khai tu", "khai_tu":
+		typ = record.EventDeath
+	case record.EventDivorce, "ly hôn", "ly hon", "ly_hon":
+		typ = record.EventDivorce
+	default:
+		return verdict{"unknown event type " + quote(e.EventType), "event_type"}
+	}
+	date, err := normalize.ParseDate(e.EventDate)
+	if err != nil && strings.TrimSpace(e.EventDate) != "" {
+		return verdict{"unreadable event date: " + err.Error(), "event_date"}
+	}
+	birth, err := normalize.ParseDate(e.SubjectBirthDate)
+	if err != nil && strings.TrimSpace(e.SubjectBirthDate) != "" {
+		return verdict{"unreadable birth date: " + err.Error(), "subject_birth_date"}
+	}
+	gender, ok := normalize.ParseGender(e.SubjectGender)
+	if !ok {
+		return verdict{"unknown gender " + quote(e.SubjectGender), "subject_gender"}
+	}
+	commune := sourceCommune(chk, e.RegCommuneCode, "")
+	subjectName, shown, reason := readName(e.SubjectName)
+	if reason != "" && e.SubjectName != "" {
+		return verdict{reason, "subject_name"}
+	}
+	for _, c := range [...]struct{ value, column string }{
+		{e.PartnerName, "partner_name"}, {e.FatherName, "father_name"}, {e.MotherName, "mother_name"}} {
+		if _, _, reason := readName(c.value); reason != "" && !utf8.ValidString(c.value) {
+			return verdict{reason, c.column}
+		}
+	}
+	id, kind := sourceID(e.SubjectID)
+	*out = civilEvent{ev: *e, date: date, commune: commune,
+		subject: match.Record{ID: id, IDKind: kind, NameKey: subjectName.Key, Phonetic: subjectName.Phonetic,
+			Birth: birth, Gender: gender, Commune: commune}}
+	out.ev.EventType = typ
+	out.ev.SubjectName = shown // decoded when legacy-encoded
+	if typ == record.EventMarriage || typ == record.EventDivorce {
+		pid, pkind := sourceID(e.PartnerID)
+		pn, _, _ := readName(e.PartnerName)
+		out.partner = match.Record{ID: pid, IDKind: pkind, NameKey: pn.Key, Phonetic: pn.Phonetic}
+	}
+	return verdict{}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/doisanh/doisanh/admin"
@@ -83,8 +82,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}{
 		{"read population", r.readPopulation},
 		{"index", r.index},
-		{"read sources", r.readSources},
-		{"link", r.link},
+		{"train", r.train},
+		{"link sources", r.linkSources},
 		{"rules", r.crossRules},
 	}
 	for _, s := range steps {
@@ -117,9 +116,9 @@ type run struct {
 	builder *match.PopulationBuilder
 	linker  *match.Linker
 
-	tax, insurance []rules.SourceRecord
-	civil          []civilEvent
-	marriages      []rules.Marriage
+	// What linking keeps for the cross-record rules.
+	taxOwners, insuranceOwners rules.KeyOwners
+	marriages                  []rules.Marriage
 }
 
 func (r *run) progressf(format string, args ...any) {
@@ -137,13 +136,3 @@ var nameColumns = []string{"full_name", "spouse_name", "father_name", "mother_na
 func open[T any](r *run, path string, schema record.Schema[T]) (*ingest.Reader[T], error) {
 	return ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, OnReject: r.reject, LegacyText: nameColumns})
 }
-
-// counts records the rows of a finished source, with rows rejected after
-// reading (by normalisation) moved from used to rejected.
-func (r *run) counts(src record.Source, path string, st ingest.Stats, laterRejected int64) {
-	r.res.Counts = append(r.res.Counts, Counts{Source: src.String(), File: path, Read: st.Read,
-		Used: st.Used - laterRejected, Rejected: st.Rejected + laterRejected})
-}
-
-// rowText renders a row for a reject's raw column.
-func rowText(fields ...string) string { return strings.Join(fields, ",") }

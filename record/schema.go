@@ -14,8 +14,9 @@ type Column[T any] struct {
 type Schema[T any] struct {
 	Source  Source
 	Columns []Column[T]
-	// SetRow stores the 1-based data row number in the record.
+	// SetRow stores the 1-based data row number in the record; Row returns it.
 	SetRow func(*T, int64)
+	Row    func(*T) int64
 }
 
 // Required returns the names of the columns a file must have.
@@ -33,6 +34,7 @@ func (s Schema[T]) Required() []string {
 var PersonSchema = Schema[Person]{
 	Source: Population,
 	SetRow: func(p *Person, row int64) { p.Row = row },
+	Row:    func(p *Person) int64 { return p.Row },
 	Columns: []Column[Person]{
 		{"person_id", true, true, func(p *Person) *string { return &p.PersonID }},
 		{"old_id", false, false, func(p *Person) *string { return &p.OldID }},
@@ -59,6 +61,7 @@ var PersonSchema = Schema[Person]{
 var TaxSchema = Schema[TaxRecord]{
 	Source: Tax,
 	SetRow: func(r *TaxRecord, row int64) { r.Row = row },
+	Row:    func(r *TaxRecord) int64 { return r.Row },
 	Columns: []Column[TaxRecord]{
 		{"tax_code", true, true, func(r *TaxRecord) *string { return &r.TaxCode }},
 		{"id_number", false, false, func(r *TaxRecord) *string { return &r.IDNumber }},
@@ -75,6 +78,7 @@ var TaxSchema = Schema[TaxRecord]{
 var InsuranceSchema = Schema[InsuranceRecord]{
 	Source: Insurance,
 	SetRow: func(r *InsuranceRecord, row int64) { r.Row = row },
+	Row:    func(r *InsuranceRecord) int64 { return r.Row },
 	Columns: []Column[InsuranceRecord]{
 		{"insurance_code", true, true, func(r *InsuranceRecord) *string { return &r.InsuranceCode }},
 		{"id_number", false, false, func(r *InsuranceRecord) *string { return &r.IDNumber }},
@@ -92,6 +96,7 @@ var InsuranceSchema = Schema[InsuranceRecord]{
 var CivilSchema = Schema[CivilEvent]{
 	Source: Civil,
 	SetRow: func(e *CivilEvent, row int64) { e.Row = row },
+	Row:    func(e *CivilEvent) int64 { return e.Row },
 	Columns: []Column[CivilEvent]{
 		{"event_id", true, true, func(e *CivilEvent) *string { return &e.EventID }},
 		{"event_type", true, true, func(e *CivilEvent) *string { return &e.EventType }},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
@@ -55,40 +56,119 @@ type KeyOwner struct {
 	Commune string // 2025 commune code of the record
 }
 
-// DupIDSource reports tax codes (or insurance codes) that appear on records
-// of two or more different people (DUP_ID/TAX, DUP_ID/INSURANCE).
-func (c *Checker) DupIDSource(src record.Source, owners []KeyOwner, out []record.Finding) []record.Finding {
-	slices.SortStableFunc(owners, func(a, b KeyOwner) int { return cmp.Compare(a.Key, b.Key) })
-	for i := 0; i < len(owners); {
+// KeyOwners collects the KeyOwner of every record of one source. It copies
+// their strings into an arena, so the owners of millions of records hold no
+// pointers for the garbage collector to scan and keep none of the input's
+// buffers alive. The zero KeyOwners is empty and ready to use; Add must not
+// be called concurrently.
+type KeyOwners struct {
+	strs   match.Arena
+	owners []keyOwner
+}
+
+// keyOwner is a KeyOwner with its strings in the arena.
+type keyOwner struct {
+	hash                        uint64 // of the key
+	key, nameKey, name, commune match.Ref
+	person                      int32
+	birth                       normalize.Date
+}
+
+// Grow makes room for n more owners.
+func (o *KeyOwners) Grow(n int) { o.owners = slices.Grow(o.owners, n) }
+
+// Len returns the number of owners added.
+func (o *KeyOwners) Len() int { return len(o.owners) }
+
+// Add records one owner. The commune is kept only for unlinked records: a
+// linked record is placed by its person.
+func (o *KeyOwners) Add(k KeyOwner) {
+	ko := keyOwner{hash: match.HashString(k.Key), key: o.strs.Add(k.Key), name: o.strs.Add(k.Name),
+		nameKey: o.strs.Add(k.NameKey), person: k.Person, birth: k.Birth}
+	if k.Person < 0 {
+		ko.commune = o.strs.Add(k.Commune)
+	}
+	o.owners = append(o.owners, ko)
+}
+
+// at returns owner i.
+func (o *KeyOwners) at(i int32) KeyOwner {
+	ko := &o.owners[i]
+	return KeyOwner{Key: o.strs.Get(ko.key), Person: ko.person, NameKey: o.strs.Get(ko.nameKey), Birth: ko.birth,
+		Name: o.strs.Get(ko.name), Commune: o.strs.Get(ko.commune)}
+}
+
+// groups calls fn with the owners of every code held by two or more
+// records, in the order they were added.
+func (o *KeyOwners) groups(fn func(group []KeyOwner)) {
+	type entry struct {
+		hash uint64
+		i    int32
+	}
+	byHash := make([]entry, len(o.owners))
+	for i := range o.owners {
+		byHash[i] = entry{o.owners[i].hash, int32(i)}
+	}
+	slices.SortFunc(byHash, func(a, b entry) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.i, b.i)) })
+	var group []KeyOwner
+	for i := 0; i < len(byHash); {
 		j := i + 1
-		for j < len(owners) && owners[j].Key == owners[i].Key {
+		for j < len(byHash) && byHash[j].hash == byHash[i].hash {
 			j++
 		}
-		if group := owners[i:j]; len(group) > 1 && severalPeople(group) {
-			f := finding(DupID, strings.ToUpper(src.String()))
-			f.Source = src.String()
-			f.SourceKey = group[0].Key
-			names := make([]string, len(group))
-			for k, o := range group {
-				names[k] = o.Name
-			}
-			f.SourceValue = strings.Join(names, "; ")
-			if group[0].Person >= 0 {
-				c.aboutPerson(&f, group[0].Person)
-			} else {
-				f.FullName = group[0].Name
-				c.place(&f, group[0].Commune)
-			}
-			for _, o := range group[1:] {
-				if o.Person >= 0 && o.Person != group[0].Person {
-					f.RelatedPersonID = c.Pop.Str(c.Pop.People[o.Person].ID)
-					break
+		if j-i > 1 {
+			// Equal hashes: split by the key itself, in case of a collision.
+			run := byHash[i:j]
+			for len(run) > 0 {
+				group = group[:0]
+				key := o.strs.Get(o.owners[run[0].i].key)
+				rest := run[:0]
+				for _, e := range run {
+					if o.strs.Get(o.owners[e.i].key) == key {
+						group = append(group, o.at(e.i))
+					} else {
+						rest = append(rest, e)
+					}
 				}
+				if len(group) > 1 {
+					fn(group)
+				}
+				run = rest
 			}
-			out = append(out, f)
 		}
 		i = j
 	}
+}
+
+// DupIDSource reports tax codes (or insurance codes) that appear on records
+// of two or more different people (DUP_ID/TAX, DUP_ID/INSURANCE).
+func (c *Checker) DupIDSource(src record.Source, owners *KeyOwners, out []record.Finding) []record.Finding {
+	owners.groups(func(group []KeyOwner) {
+		if !severalPeople(group) {
+			return
+		}
+		f := finding(DupID, strings.ToUpper(src.String()))
+		f.Source = src.String()
+		f.SourceKey = group[0].Key
+		names := make([]string, len(group))
+		for k, o := range group {
+			names[k] = o.Name
+		}
+		f.SourceValue = strings.Join(names, "; ")
+		if group[0].Person >= 0 {
+			c.aboutPerson(&f, group[0].Person)
+		} else {
+			f.FullName = group[0].Name
+			c.place(&f, group[0].Commune)
+		}
+		for _, o := range group[1:] {
+			if o.Person >= 0 && o.Person != group[0].Person {
+				f.RelatedPersonID = c.Pop.Str(c.Pop.People[o.Person].ID)
+				break
+			}
+		}
+		out = append(out, f)
+	})
 	return out
 }
 

@@ -207,21 +207,6 @@ type benchStage struct {
 	Rows    int64   `json:"rows"`
 }
 
-// benchStageNames are the stages of a reconciliation, in order (DESIGN.md section 7).
-var benchStageNames = []string{"read", "normalise", "index", "link", "rules", "write"}
-
-// stageName maps a stage name of summary.json to its column: "read
-// population" and "read sources" both count as read.
-func stageName(s string) string {
-	switch first, _, _ := strings.Cut(s, " "); first {
-	case "read", "reading":
-		return "read"
-	case "normalise", "normalize", "normalising", "normalizing":
-		return "normalise"
-	}
-	return s
-}
-
 // benchSummary is the part of a reconciliation's summary.json bench reads.
 type benchSummary struct {
 	Stages []benchStage `json:"stages"`
@@ -251,35 +236,14 @@ func readBenchSummary(path string) (*benchSummary, error) {
 }
 
 // addSummary fills r from a reconciliation's summary: input rows and the
-// seconds per stage, summed into the columns of benchStageNames (other
-// stages follow in the order they came).
+// seconds per stage, as the pipeline names its stages (read population,
+// index, train, link sources, rules, write), in their order.
 func (r *benchRun) addSummary(s *benchSummary) {
 	for _, in := range s.Inputs {
 		r.InputRows += in.Read
 		r.Rejected += in.Rejected
 	}
-	var extra []benchStage
-	sums := make([]benchStage, len(benchStageNames))
-	seen := make([]bool, len(benchStageNames))
-	for _, st := range s.Stages {
-		name := stageName(st.Name)
-		i := slices.Index(benchStageNames, name)
-		if i < 0 {
-			extra = append(extra, benchStage{name, st.Seconds, st.Rows})
-			continue
-		}
-		seen[i] = true
-		sums[i].Seconds += st.Seconds
-		sums[i].Rows += st.Rows
-	}
-	r.Stages = r.Stages[:0]
-	for i, st := range sums {
-		if seen[i] {
-			st.Name = benchStageNames[i]
-			r.Stages = append(r.Stages, st)
-		}
-	}
-	r.Stages = append(r.Stages, extra...)
+	r.Stages = append(r.Stages[:0], s.Stages...)
 	if r.WallSeconds > 0 {
 		r.RowsPerSecond = float64(r.InputRows) / r.WallSeconds
 	}
@@ -606,25 +570,10 @@ func writeBenchTable(w io.Writer, rep *benchReport) error {
 	return tw.Flush()
 }
 
-// stageColumns lists the stages any run has: benchStageNames first, then
-// the others in the order they first appear.
+// stageColumns lists the stages any run has, in the order they first
+// appear.
 func stageColumns(runs []benchRun) []string {
 	var names []string
-	has := func(name string) bool {
-		for _, r := range runs {
-			for _, st := range r.Stages {
-				if st.Name == name {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, name := range benchStageNames {
-		if has(name) {
-			names = append(names, name)
-		}
-	}
 	for _, r := range runs {
 		for _, st := range r.Stages {
 			if !slices.Contains(names, st.Name) {

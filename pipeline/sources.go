@@ -1,0 +1,203 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/rules"
+)
+
+// trainSample is how many records of each source train the linking model.
+const trainSample = 20_000
+
+// taxFields and insuranceFields are what the linking of a tax or an
+// insurance row looks at.
+func taxFields(t *record.TaxRecord) sourceFields {
+	return sourceFields{record.Tax, t.TaxCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status}
+}
+
+func insuranceFields(t *record.InsuranceRecord) sourceFields {
+	return sourceFields{record.Insurance, t.InsuranceCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status}
+}
+
+// train fits the linking model on the first trainSample usable records of
+// the tax and the insurance file. It reads them apart from the full pass
+// that follows, which reports their rejects and counts, so that every
+// record is linked as soon as it is read and none has to be kept whole.
+func (r *run) train(context.Context) (int64, error) {
+	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1})
+	var sample []match.Record
+	var err error
+	if r.cfg.Tax != "" {
+		if sample, err = sampleSource(r, r.cfg.Tax, record.TaxSchema, taxFields, sample); err != nil {
+			return 0, err
+		}
+	}
+	if r.cfg.Insurance != "" {
+		if sample, err = sampleSource(r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, sample); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := r.linker.Train(sample); err != nil {
+		return 0, err
+	}
+	return int64(len(sample)), nil
+}
+
+// sampleSource appends to dst the first trainSample usable records of a
+// tax or insurance file, normalised.
+func sampleSource[T any](r *run, path string, schema record.Schema[T], fields func(*T) sourceFields,
+	dst []match.Record) ([]match.Record, error) {
+	rd, err := ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, LegacyText: nameColumns})
+	if err != nil {
+		return dst, err
+	}
+	defer rd.Close()
+	rows := make([]T, batchSize)
+	var rec rules.SourceRecord
+	for n := 0; n < trainSample; {
+		k, err := rd.Next(rows)
+		for i := range rows[:k] {
+			if _, long := tooLong(schema, &rows[i]); long {
+				continue
+			}
+			if v := normalizeSource(r.chk, fields(&rows[i]), &rec); v.reason == "" && n < trainSample {
+				dst = append(dst, rec.Match)
+				n++
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// linkSources reads the tax, insurance and civil files and links each
+// record to the population as it is read, applying the rules about one
+// record at once. What the cross-record rules need is kept: the code
+// owners of tax and insurance records, and marriages.
+func (r *run) linkSources(ctx context.Context) (int64, error) {
+	var total int64
+	if r.cfg.Tax != "" {
+		n, err := linkSource(ctx, r, r.cfg.Tax, record.TaxSchema, taxFields, &r.taxOwners)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	if r.cfg.Insurance != "" {
+		n, err := linkSource(ctx, r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, &r.insuranceOwners)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	if r.cfg.Civil != "" {
+		n, err := r.linkCivil(ctx)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// sourceOut is what linking makes of one tax or insurance row.
+type sourceOut struct {
+	owner    rules.KeyOwner
+	method   match.Method
+	findings []record.Finding
+}
+
+// linkSource links the records of a tax or insurance file and applies
+// NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH and DECEASED_ACTIVE.
+func linkSource[T any](ctx context.Context, r *run, path string, schema record.Schema[T],
+	fields func(*T) sourceFields, owners *rules.KeyOwners) (int64, error) {
+	linkKey := schema.Source.String() + "/"
+	return readFile(ctx, r, fileJob[T, sourceOut]{
+		path:   path,
+		schema: schema,
+		start: func(rd *ingest.Reader[T], _ []T) {
+			if n := rd.RowsHint(); n > 0 {
+				owners.Grow(int(n))
+			}
+		},
+		work: func(rows []T, outs []sourceOut, verdicts []verdict) {
+			var rec rules.SourceRecord
+			for i := range rows {
+				if verdicts[i].reason != "" {
+					continue
+				}
+				if verdicts[i] = normalizeSource(r.chk, fields(&rows[i]), &rec); verdicts[i].reason != "" {
+					continue
+				}
+				rec.Link = r.linker.Link(&rec.Match)
+				outs[i] = sourceOut{method: rec.Link.Method, findings: r.chk.Source(&rec, nil),
+					owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
+						Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
+			}
+		},
+		keep: func(o *sourceOut) {
+			owners.Add(o.owner)
+			r.res.Findings = append(r.res.Findings, o.findings...)
+			r.res.Links[linkKey+o.method.String()]++
+		},
+	})
+}
+
+// civilOut is what linking makes of one civil event.
+type civilOut struct {
+	method   match.Method
+	findings []record.Finding
+	marriage *rules.Marriage // a marriage or divorce, for SPOUSE_CONFLICT
+}
+
+// linkCivil links civil events: births and deaths are checked at once,
+// marriages and divorces are kept for the spouse rule.
+func (r *run) linkCivil(ctx context.Context) (int64, error) {
+	return readFile(ctx, r, fileJob[record.CivilEvent, civilOut]{
+		path:   r.cfg.Civil,
+		schema: record.CivilSchema,
+		work: func(rows []record.CivilEvent, outs []civilOut, verdicts []verdict) {
+			var e civilEvent
+			for i := range rows {
+				if verdicts[i].reason != "" {
+					continue
+				}
+				if verdicts[i] = normalizeCivil(r.chk, &rows[i], &e); verdicts[i].reason != "" {
+					continue
+				}
+				o := &outs[i]
+				switch e.ev.EventType {
+				case record.EventBirth:
+					l := r.linker.Link(&e.subject)
+					o.method, o.findings = l.Method, r.chk.Birth(&e.ev, l, e.commune, nil)
+				case record.EventDeath:
+					l := r.linker.Link(&e.subject)
+					o.method, o.findings = l.Method, r.chk.Death(&e.ev, l, nil)
+				case record.EventMarriage, record.EventDivorce:
+					a := r.linker.Link(&e.subject)
+					b := r.linker.Link(&e.partner)
+					o.method = a.Method
+					o.marriage = &rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
+						Divorce: e.ev.EventType == record.EventDivorce, A: a.Person, B: b.Person}
+				}
+			}
+		},
+		keep: func(o *civilOut) {
+			r.res.Findings = append(r.res.Findings, o.findings...)
+			if o.marriage != nil {
+				r.marriages = append(r.marriages, *o.marriage)
+			}
+			r.res.Links["civil/"+o.method.String()]++
+		},
+	})
+}
