@@ -219,4 +219,3 @@ func (r *run) index(context.Context) (int64, error) {
 	r.chk.Pop = r.pop
 	return int64(r.pop.Len()), nil
 }
-
