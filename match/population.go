@@ -137,7 +137,12 @@ type PopulationBuilder struct {
 
 // NewPopulationBuilder returns a builder expecting about n rows.
 func NewPopulationBuilder(n int) *PopulationBuilder {
-	return &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena)}
+	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena)}
+	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
+	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {
+		ix.Grow(n)
+	}
+	return b
 }
 
 // Add stores one row.

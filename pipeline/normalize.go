@@ -73,6 +73,28 @@ func parentKey(id, name string) uint64 {
 	return 0
 }
 
+// residences memoises Checker.Residence over a batch of rows: the members
+// of a household share their address, and parsing addresses is the
+// costliest step of normalising a person.
+type residences struct {
+	chk  *rules.Checker
+	seen map[[2]string]rules.Residence
+}
+
+func newResidences(chk *rules.Checker, n int) *residences {
+	return &residences{chk: chk, seen: make(map[[2]string]rules.Residence, n)}
+}
+
+func (c *residences) get(code, address string) rules.Residence {
+	k := [2]string{code, address}
+	if r, ok := c.seen[k]; ok {
+		return r
+	}
+	r := c.chk.Residence(code, address)
+	c.seen[k] = r
+	return r
+}
+
 // personOut is the normalised form of one population row.
 type personOut struct {
 	in       match.PersonInput
@@ -82,7 +104,7 @@ type personOut struct {
 // normalizePerson normalises one population row and applies the row-level
 // rules (ID_INVALID, UNKNOWN_RESIDENCE). A row it cannot use gets a
 // verdict with the reason.
-func normalizePerson(chk *rules.Checker, p *record.Person, out *personOut) verdict {
+func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, out *personOut) verdict {
 	birth, err := normalize.ParseDate(p.BirthDate)
 	if err != nil && strings.TrimSpace(p.BirthDate) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
@@ -101,14 +123,17 @@ func normalizePerson(chk *rules.Checker, p *record.Person, out *personOut) verdi
 	}
 	for _, c := range [...]struct{ value, column string }{
 		{p.FatherName, "father_name"}, {p.MotherName, "mother_name"}, {p.SpouseName, "spouse_name"}} {
-		if _, _, reason := readName(c.value); reason != "" && c.value != "" && !utf8.ValidString(c.value) {
+		if utf8.ValidString(c.value) {
+			continue // only text that is not UTF-8 can make the row unusable
+		}
+		if _, _, reason := readName(c.value); reason != "" {
 			return verdict{reason, c.column}
 		}
 	}
 	id := personID(p.PersonID)
 	oldID, _ := digits(p.OldID)
 	prov, _ := normalize.ProvinceCode(p.BirthRegProvince)
-	res := chk.Residence(p.CommuneCode, p.Address)
+	res := places.get(p.CommuneCode, p.Address)
 	out.in = match.PersonInput{
 		Row: p.Row, ID: id, OldID: oldID, Name: name.Display, NameKey: name.Key, Given: name.Given,
 		Phonetic: name.Phonetic, RawName: shownName, RawBirth: p.BirthDate,
@@ -245,7 +270,10 @@ func normalizeCivil(chk *rules.Checker, e *record.CivilEvent, out *civilEvent) v
 	}
 	for _, c := range [...]struct{ value, column string }{
 		{e.PartnerName, "partner_name"}, {e.FatherName, "father_name"}, {e.MotherName, "mother_name"}} {
-		if _, _, reason := readName(c.value); reason != "" && !utf8.ValidString(c.value) {
+		if utf8.ValidString(c.value) {
+			continue // only text that is not UTF-8 can make the row unusable
+		}
+		if _, _, reason := readName(c.value); reason != "" {
 			return verdict{reason, c.column}
 		}
 	}

@@ -200,9 +200,10 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			r.builder = match.NewPopulationBuilder(int(max(rd.RowsHint(), int64(len(first)))))
 		},
 		work: func(rows []record.Person, outs []personOut, verdicts []verdict) {
+			places := newResidences(r.chk, len(rows))
 			for i := range rows {
 				if verdicts[i].reason == "" {
-					verdicts[i] = normalizePerson(r.chk, &rows[i], &outs[i])
+					verdicts[i] = normalizePerson(r.chk, places, &rows[i], &outs[i])
 				}
 			}
 		},
