@@ -239,7 +239,7 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 func (l *Linker) candidate(r *Record, row int32, v Vector) Candidate {
 	w := l.model.Weight(v)
 	if v[FieldName] == 3 {
-		w = l.model.WeightTF(v, FieldName, l.pop.NameFrequency(r.NameKey))
+		w = l.model.WeightTF(v, FieldName, l.pop.NameFrequency(row))
 	}
 	return Candidate{Row: row, Vector: v, Weight: w, Probability: l.model.Posterior(w)}
 }

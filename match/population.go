@@ -1,6 +1,9 @@
 package match
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/doisanh/doisanh/normalize"
 )
 
@@ -44,13 +47,17 @@ type Population struct {
 	People []Person
 	arena  *Arena
 
-	byID     *Index // hash(ID digits)
-	byOldID  *Index // hash(old ID digits)
-	byName   *Index // hash(name key, birth year)
-	byPhon   *Index // hash(phonetic key, birth year)
-	byDate   *Index // hash(birth date, commune)
-	byDup    *Index // hash(name key, birth year, gender): duplicate-person blocks
-	nameFreq *Index // hash(name key): one posting per person, for term frequencies
+	byID    *Index // hash(ID digits)
+	byOldID *Index // hash(old ID digits)
+	byName  *Index // hash(name key, birth year)
+	byPhon  *Index // hash(phonetic key, birth year)
+	byDate  *Index // hash(birth date, commune)
+	byDup   *Index // hash(name key, birth year, gender): duplicate-person blocks
+
+	// nameCount[row] is how many people share row's name key (by hash),
+	// for term frequencies: a linked record's name agrees exactly with its
+	// candidate's, so the count is read off the row already at hand.
+	nameCount []int32
 }
 
 // Str returns the string behind a reference.
@@ -91,12 +98,13 @@ func (p *Population) filter(rows []int32, keep func(*Person) bool) []int32 {
 	return rows
 }
 
-// NameFrequency returns the share of people whose name key is key.
-func (p *Population) NameFrequency(key string) float64 {
+// NameFrequency returns the share of people whose name key is the name
+// key of row.
+func (p *Population) NameFrequency(row int32) float64 {
 	if len(p.People) == 0 {
 		return 0
 	}
-	return float64(len(p.nameFreq.Lookup(HashString(key)))) / float64(len(p.People))
+	return float64(p.nameCount[row]) / float64(len(p.People))
 }
 
 // DuplicateBlocks calls fn for every group of two or more rows sharing a
@@ -181,11 +189,30 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 }
 
 // Build returns the finished population; the builder must not be used after.
+// The indexes are sorted side by side, one per core at a time (each needs
+// twice its final memory while it is sorted).
 func (b *PopulationBuilder) Build() *Population {
-	return &Population{
-		People: b.people, arena: b.arena,
-		byID: b.byID.Build(), byOldID: b.byOldID.Build(), byName: b.byName.Build(),
-		byPhon: b.byPhon.Build(), byDate: b.byDate.Build(), byDup: b.byDup.Build(),
-		nameFreq: b.nameFreq.Build(),
+	p := &Population{People: b.people, arena: b.arena}
+	var nameFreq *Index
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, job := range []struct {
+		dst **Index
+		src *IndexBuilder
+	}{{&p.byID, &b.byID}, {&p.byOldID, &b.byOldID}, {&p.byName, &b.byName}, {&p.byPhon, &b.byPhon},
+		{&p.byDate, &b.byDate}, {&p.byDup, &b.byDup}, {&nameFreq, &b.nameFreq}} {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			*job.dst = job.src.Build()
+		})
 	}
+	wg.Wait()
+	p.nameCount = make([]int32, len(p.People))
+	nameFreq.Each(func(_ uint64, rows []int32) {
+		for _, r := range rows {
+			p.nameCount[r] = int32(len(rows))
+		}
+	})
+	return p
 }
