@@ -2,7 +2,9 @@ package match
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/doisanh/doisanh/normalize"
 )
@@ -114,33 +116,56 @@ func (l *Linker) Train(sample []Record) (EMResult, error) {
 	n := len(l.pop.People)
 	if n >= 2 {
 		rng := rand.New(rand.NewPCG(l.opts.Seed, 0x646f6973616e68))
-		pairs := min(200_000, n*4)
-		vs := make([]Vector, 0, pairs)
-		var rec Record
-		for range pairs {
+		pairs := make([][2]int32, 0, min(200_000, n*4))
+		for range cap(pairs) {
 			a, b := rng.IntN(n), rng.IntN(n)
-			if a == b {
-				continue
+			if a != b {
+				pairs = append(pairs, [2]int32{int32(a), int32(b)})
 			}
-			l.recordOf(int32(a), &rec)
-			vs = append(vs, l.Compare(&rec, int32(b)))
 		}
+		vs := make([]Vector, len(pairs))
+		inParallel(len(pairs), func(lo, hi int) {
+			var rec Record
+			for i := lo; i < hi; i++ {
+				l.recordOf(pairs[i][0], &rec)
+				vs[i] = l.Compare(&rec, pairs[i][1])
+			}
+		})
 		if err := l.model.EstimateU(vs); err != nil {
 			return EMResult{}, err
 		}
 	}
-	var vs []Vector
-	var cands []int32
-	for i := range sample {
-		cands = l.candidates(&sample[i], cands[:0])
-		for _, c := range cands {
-			vs = append(vs, l.Compare(&sample[i], c))
+	// The comparison vectors of each sample record with its candidates,
+	// in sample order.
+	per := make([][]Vector, len(sample))
+	inParallel(len(sample), func(lo, hi int) {
+		var cands []int32
+		for i := lo; i < hi; i++ {
+			cands = l.candidates(&sample[i], cands[:0])
+			for _, c := range cands {
+				per[i] = append(per[i], l.Compare(&sample[i], c))
+			}
 		}
+	})
+	var vs []Vector
+	for _, v := range per {
+		vs = append(vs, v...)
 	}
 	if len(vs) == 0 {
 		return EMResult{}, nil
 	}
 	return l.model.Estimate(vs, EMOptions{FixU: true})
+}
+
+// inParallel calls fn on consecutive ranges [lo, hi) covering [0, n), one
+// range per core, and waits for them.
+func inParallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), max(n, 1))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { fn(p*n/parts, (p+1)*n/parts) })
+	}
+	wg.Wait()
 }
 
 // recordOf fills r with person row's fields, as if it were a source record.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,8 @@ type Dir struct {
 	wroteRejects bool
 	writeStart   time.Time // when the first output file was begun
 	done         bool      // committed or aborted
+
+	progressMu sync.Mutex // files may be written side by side
 }
 
 // Create starts a run whose result will be final. It makes the temporary
@@ -67,6 +70,8 @@ func (d *Dir) Path() string { return d.tmp }
 
 func (d *Dir) progress(format string, args ...any) {
 	if d.opts.Progress != nil {
+		d.progressMu.Lock()
+		defer d.progressMu.Unlock()
 		d.opts.Progress(fmt.Sprintf(format, args...))
 	}
 }

@@ -2,12 +2,14 @@ package output
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/doisanh/doisanh/record"
@@ -36,20 +38,25 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	if s.Finished.IsZero() {
 		s.Finished = d.opts.Now()
 	}
-	if err := d.writeFile("findings.parquet", func(f *os.File) error { return writeParquet(f, fs) }); err != nil {
-		return err
-	}
-	if err := d.writeFile("findings.csv", func(f *os.File) error {
-		return writeCSV(f, findingColumns, fs, findingRow)
-	}); err != nil {
+	// The findings tables and the fix lists only read fs: they are
+	// written side by side.
+	communes := groupCommunes(fs)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() {
+		errs[0] = d.writeFile("findings.parquet", func(f *os.File) error { return writeParquet(f, fs) })
+	})
+	wg.Go(func() {
+		errs[1] = d.writeFile("findings.csv", func(f *os.File) error {
+			return writeCSV(f, findingColumns, fs, findingRow)
+		})
+	})
+	wg.Go(func() { _, errs[2] = d.writeFixlists(fs, communes) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	d.progress("wrote %d findings", len(fs))
-
-	communes := groupCommunes(fs)
-	if _, err := d.writeFixlists(fs, communes); err != nil {
-		return err
-	}
 	if !slices.ContainsFunc(s.Stages, func(st Stage) bool { return st.Name == "write" }) {
 		s.Stages = append(s.Stages, Stage{Name: "write", Seconds: time.Since(d.writeStart).Seconds(), Rows: int64(len(fs))})
 	}
