@@ -150,17 +150,17 @@ func quote(s string) string { return strconv.Quote(ingest.Printable(s)) }
 
 // readName parses a name column. Text that is not UTF-8 must be one of the
 // legacy encodings package normalize decodes (TCVN3, VNI-Windows,
-// Windows-1258); its decoded form is what outputs show. A name with no
+// Windows-1258). Legacy text, raw or mis-read as Windows-1252 ("NguyÔn"),
+// is shown decoded in the outputs; other names as written. A name with no
 // letters, or bytes that decode to nothing Vietnamese, makes the row
 // unusable.
 func readName(raw string) (name normalize.Name, shown, reason string) {
 	name = normalize.ParseName(raw)
 	shown = raw
-	if !utf8.ValidString(raw) {
-		if name.Encoding == normalize.EncodingUnicode {
-			return name, "", "invalid UTF-8 that is not TCVN3, VNI or Windows-1258 text"
-		}
+	if name.Encoding != normalize.EncodingUnicode {
 		shown = name.Display
+	} else if !utf8.ValidString(raw) {
+		return name, "", "invalid UTF-8 that is not TCVN3, VNI or Windows-1258 text"
 	}
 	if name.Key == "" {
 		return name, shown, "no letters in the name"
