@@ -121,14 +121,9 @@ func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, o
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
-	for _, c := range [...]struct{ value, column string }{
-		{p.FatherName, "father_name"}, {p.MotherName, "mother_name"}, {p.SpouseName, "spouse_name"}} {
-		if utf8.ValidString(c.value) {
-			continue // only text that is not UTF-8 can make the row unusable
-		}
-		if _, _, reason := readName(c.value); reason != "" {
-			return verdict{reason, c.column}
-		}
+	if v := otherNames(nameColumn{p.FatherName, "father_name"}, nameColumn{p.MotherName, "mother_name"},
+		nameColumn{p.SpouseName, "spouse_name"}); v.reason != "" {
+		return v
 	}
 	id := personID(p.PersonID)
 	oldID, _ := digits(p.OldID)
@@ -143,6 +138,24 @@ func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, o
 	}
 	out.findings = chk.IDInvalid(id, gender, birth, prov, res.Commune, p, out.findings)
 	out.findings = chk.ResidenceFinding(res, id, p, out.findings)
+	return verdict{}
+}
+
+// nameColumn is a name value and the column it came from.
+type nameColumn struct{ value, column string }
+
+// otherNames checks the names a row carries besides its subject's
+// (parents, spouse, partner): only bytes that are neither UTF-8 nor a
+// legacy encoding make the row unusable.
+func otherNames(cols ...nameColumn) verdict {
+	for _, c := range cols {
+		if utf8.ValidString(c.value) {
+			continue
+		}
+		if _, _, reason := readName(c.value); reason != "" {
+			return verdict{reason, c.column}
+		}
+	}
 	return verdict{}
 }
 
@@ -268,14 +281,9 @@ func normalizeCivil(chk *rules.Checker, e *record.CivilEvent, out *civilEvent) v
 	if reason != "" && e.SubjectName != "" {
 		return verdict{reason, "subject_name"}
 	}
-	for _, c := range [...]struct{ value, column string }{
-		{e.PartnerName, "partner_name"}, {e.FatherName, "father_name"}, {e.MotherName, "mother_name"}} {
-		if utf8.ValidString(c.value) {
-			continue // only text that is not UTF-8 can make the row unusable
-		}
-		if _, _, reason := readName(c.value); reason != "" {
-			return verdict{reason, c.column}
-		}
+	if v := otherNames(nameColumn{e.PartnerName, "partner_name"}, nameColumn{e.FatherName, "father_name"},
+		nameColumn{e.MotherName, "mother_name"}); v.reason != "" {
+		return v
 	}
 	id, kind := sourceID(e.SubjectID)
 	*out = civilEvent{ev: *e, date: date, commune: commune,
