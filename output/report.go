@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 //go:embed report.html.tmpl
@@ -119,20 +122,5 @@ func sortCommunesByCount(cs []CommuneCount) {
 
 // formatInt writes n with dots between thousands, as Vietnamese does.
 func formatInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return message.NewPrinter(language.Vietnamese).Sprintf("%d", n)
 }

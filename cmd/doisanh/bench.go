@@ -19,6 +19,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/doisanh/doisanh/benchrun"
 )
@@ -586,18 +588,5 @@ func stageColumns(runs []benchRun) []string {
 
 // groupDigits writes n with thousands separators: 4,000,000.
 func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return message.NewPrinter(language.English).Sprintf("%d", n)
 }
