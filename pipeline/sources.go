@@ -61,11 +61,11 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 	var rec rules.SourceRecord
 	for n := 0; n < trainSample; {
 		k, err := rd.Next(rows)
-		for i := range rows[:k] {
+		for i := 0; i < k && n < trainSample; i++ {
 			if _, long := tooLong(schema, &rows[i]); long {
 				continue
 			}
-			if v := normalizeSource(r.chk, fields(&rows[i]), &rec); v.reason == "" && n < trainSample {
+			if v := normalizeSource(r.chk, fields(&rows[i]), &rec); v.reason == "" {
 				dst = append(dst, rec.Match)
 				n++
 			}
@@ -157,7 +157,8 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 type civilOut struct {
 	method   match.Method
 	findings []record.Finding
-	marriage *rules.Marriage // a marriage or divorce, for SPOUSE_CONFLICT
+	marriage rules.Marriage // a marriage or divorce, for SPOUSE_CONFLICT
+	married  bool           // marriage is set
 }
 
 // linkCivil links civil events: births and deaths are checked at once,
@@ -186,16 +187,16 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 				case record.EventMarriage, record.EventDivorce:
 					a := r.linker.Link(&e.subject)
 					b := r.linker.Link(&e.partner)
-					o.method = a.Method
-					o.marriage = &rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
+					o.method, o.married = a.Method, true
+					o.marriage = rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
 						Divorce: e.ev.EventType == record.EventDivorce, A: a.Person, B: b.Person}
 				}
 			}
 		},
 		keep: func(o *civilOut) {
 			r.res.Findings = append(r.res.Findings, o.findings...)
-			if o.marriage != nil {
-				r.marriages = append(r.marriages, *o.marriage)
+			if o.married {
+				r.marriages = append(r.marriages, o.marriage)
 			}
 			r.res.Links["civil/"+o.method.String()]++
 		},
