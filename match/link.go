@@ -363,9 +363,17 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 // namesake-free pair born the same day in the same commune (strong
 // evidence on two fields) could outweigh a completely different name.
 // A record whose ID is neither the person's nor one digit off it must agree
-// on the name and birth date outright.
+// on the name and birth date outright, and must not also contradict the
+// person's gender: a namesake born the same day with another number and
+// the other sex ("Nguyễn Văn Anh", Nam, against "Nguyễn Vân Anh", Nữ: the
+// name key drops the accents) is another person, whatever the weights
+// say. Without an ID to compare, a record that contradicts both the gender
+// and the commune is not linked either.
 func plausible(v Vector) bool {
 	if v[FieldName] == Missing || v[FieldName] == 0 || v[FieldBirth] == 0 {
+		return false
+	}
+	if v[FieldGender] == 0 && (v[FieldID] == 0 || v[FieldID] == Missing && v[FieldCommune] == 0) {
 		return false
 	}
 	if v[FieldID] == 0 {
