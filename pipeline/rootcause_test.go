@@ -66,7 +66,7 @@ func rootCauseCases() []rootCase {
 		c := member(person("040185000123", "Vũ Thị Lan", "05/05/1985", "Nữ", "17842"), "H123", "Chủ hộ")
 		a.SpouseID, b.SpouseID = c.PersonID, a.PersonID
 		cases = append(cases, rootCase{name: "stranger named, wife in household names them",
-			s: scenario{population: []record.Person{a, b, c}},
+			s:    scenario{population: []record.Person{a, b, c}},
 			want: []expect{{"SPOUSE_CONFLICT", "NOT_RECIPROCAL", "Trần Văn Nam", b.PersonID, []string{b.PersonID, "vợ trong cùng hộ"}}}})
 	}
 	// The same, but the stranger is married (both ways) to someone else:
@@ -79,7 +79,7 @@ func rootCauseCases() []rootCase {
 		married(&c, &d)
 		a.SpouseID, b.SpouseID = c.PersonID, a.PersonID
 		cases = append(cases, rootCase{name: "married stranger named, wife in household names them",
-			s: scenario{population: []record.Person{a, b, c, d}},
+			s:    scenario{population: []record.Person{a, b, c, d}},
 			want: []expect{{"SPOUSE_CONFLICT", "NOT_RECIPROCAL", "Trần Văn Nam", b.PersonID, []string{b.PersonID}}}})
 	}
 	// A names a number nobody holds; his wife in the household names him.
@@ -88,7 +88,7 @@ func rootCauseCases() []rootCase {
 		b := member(person("040186000142", "Lê Thị Mai", "06/06/1986", "Nữ", "17833"), "H141", "Vợ")
 		a.SpouseID, b.SpouseID = "040186999999", a.PersonID
 		cases = append(cases, rootCase{name: "NOT_FOUND, wife in household names them",
-			s: scenario{population: []record.Person{a, b}},
+			s:    scenario{population: []record.Person{a, b}},
 			want: []expect{{"SPOUSE_CONFLICT", "NOT_FOUND", "Trần Văn Hùng", b.PersonID, []string{b.PersonID, "vợ trong cùng hộ"}}}})
 	}
 	// Someone else's number: the number fits Trần Văn Nam (1996, Nam), not
@@ -108,7 +108,7 @@ func rootCauseCases() []rootCase {
 		x := person("040088000161", "Cao Văn Xuân", "14/02/1988", "Nam", "17833")
 		y := person("040088000161", "Tô Văn Yên", "15/03/1988", "Nam", "17842")
 		cases = append(cases, rootCase{name: "number shared by two people it fits",
-			s: scenario{population: []record.Person{x, y}},
+			s:    scenario{population: []record.Person{x, y}},
 			want: []expect{{"DUP_ID", "POPULATION", "Cao Văn Xuân", "", []string{"Đề nghị xác minh nhân thân"}}}})
 	}
 	// The register file given twice: no SPOUSE_CONFLICT/MULTIPLE, no
