@@ -88,9 +88,10 @@ type LinkOptions struct {
 // Linker links source records to the population. Safe for concurrent use
 // after Train.
 type Linker struct {
-	pop   *Population
-	model *Model
-	opts  LinkOptions
+	pop    *Population
+	model  *Model
+	opts   LinkOptions
+	repeat []bool // rows repeating an earlier row (Population.RepeatedRows): never candidates
 }
 
 // NewLinker returns a linker with prior m/u probabilities; call Train to
@@ -103,7 +104,7 @@ func NewLinker(pop *Population, opts LinkOptions) *Linker {
 		opts.Margin = 4
 	}
 	m := NewModel(LinkFields)
-	return &Linker{pop: pop, model: m, opts: opts}
+	return &Linker{pop: pop, model: m, opts: opts, repeat: pop.RepeatedRows()}
 }
 
 // Model returns the linking model (for reports).
@@ -207,6 +208,7 @@ func (l *Linker) Link(r *Record) Link {
 // whose name and birth date both disagree is re-examined by fuzzy linking,
 // since the ID may be a wrong one belonging to someone else.
 func (l *Linker) linkByID(r *Record, rows []int32, method Method) (Link, bool) {
+	rows = l.firstRows(rows)
 	if len(rows) == 1 {
 		v := l.Compare(r, rows[0])
 		if v[FieldName] == 0 && v[FieldBirth] <= 1 {
@@ -239,7 +241,7 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 	var cbuf [64]Candidate
 	cands := cbuf[:0]
 	for _, row := range rows {
-		if row == exclude {
+		if row == exclude || l.repeat[row] {
 			continue
 		}
 		v := l.Compare(r, row)
@@ -256,6 +258,24 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 		return Link{Method: LinkAmbiguous, Person: -1, Candidates: d.Rows()}
 	}
 	return Link{Method: LinkNone, Person: -1}
+}
+
+// firstRows drops from rows (one ID's holders) those repeating an earlier
+// row: a register given twice holds each person twice, and the record
+// belongs to the person, not to one of the copies.
+func (l *Linker) firstRows(rows []int32) []int32 {
+	for i, r := range rows {
+		if l.repeat[r] {
+			out := append([]int32(nil), rows[:i]...)
+			for _, r := range rows[i+1:] {
+				if !l.repeat[r] {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rows
 }
 
 // candidate scores row for r. The weight takes the name's term frequency

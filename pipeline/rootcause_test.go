@@ -124,8 +124,16 @@ func rootCauseCases() []rootCase {
 		e.SpouseID = e.PersonID
 		once := []record.Person{a, b, c, d, e}
 		twice := append(append([]record.Person(nil), once...), once...)
-		cases = append(cases, rootCase{name: "register given twice", s: scenario{population: twice},
-			want: []expect{{"SPOUSE_CONFLICT", "SELF", "Phan Văn Sơn", "", nil}},
+		// The tax records link to the person, not to one of the copies.
+		tax := []record.TaxRecord{
+			{TaxCode: "8000000171", IDNumber: a.PersonID, FullName: a.FullName, BirthDate: a.BirthDate, Gender: "Nam",
+				CommuneCode: "17833", Status: "active"},
+			{TaxCode: "8000000173", IDNumber: c.PersonID, FullName: c.FullName, BirthDate: "05/11/1977", Gender: "Nam",
+				CommuneCode: "17842", Status: "active"},
+		}
+		cases = append(cases, rootCase{name: "register given twice", s: scenario{population: twice, tax: tax},
+			want: []expect{{"SPOUSE_CONFLICT", "SELF", "Phan Văn Sơn", "", nil},
+				{"FIELD_MISMATCH", "BIRTH_DATE", "Hồ Văn Nam", "", nil}},
 			warn: "5 of 10 rows repeat an earlier row"})
 	}
 	// "Võ Ðông" typed with Ð (U+00D0) is Võ Đông: no FIELD_MISMATCH against

@@ -219,6 +219,7 @@ func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
 	r.chk.Pop = r.pop
+	r.chk.Repeat = r.pop.RepeatedRows()
 	if n, rows := r.chk.Repeats(5); n > 0 {
 		r.warnf("%s: %d of %d rows repeat an earlier row (same person_id, name and birth date; first at data rows %s): "+
 			"was the file, or part of it, given twice? Each person is checked once.",

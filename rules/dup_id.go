@@ -21,7 +21,7 @@ import (
 // tell who is wrong and the finding is on the first row, listing all.
 func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
 	pop := c.Pop
-	repeat := RepeatedRows(pop)
+	repeat := c.repeats()
 	c.Pop.IDGroups(func(rows []int32) {
 		h := c.holders(rows, repeat)
 		if len(h.rows) < 2 {

@@ -1,37 +1,24 @@
 package rules
 
 import (
-	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
 
-// RepeatedRows marks the population rows that repeat an earlier row: the
-// same person_id, name key and birth date. A register file given twice, or
-// one person entered twice under one number, gives such rows; the rules
-// count each person once. The slice has one entry per population row.
-func RepeatedRows(pop *match.Population) []bool {
-	repeat := make([]bool, pop.Len())
-	pop.IDGroups(func(rows []int32) {
-		for i, r := range rows {
-			p := &pop.People[r]
-			for _, q := range rows[:i] {
-				e := &pop.People[q]
-				if !repeat[q] && pop.Str(e.ID) == pop.Str(p.ID) && pop.Str(e.NameKey) == pop.Str(p.NameKey) &&
-					normalize.CompareDates(e.Birth, p.Birth) == normalize.DatesEqual && e.Birth.Precision == p.Birth.Precision {
-					repeat[r] = true
-					break
-				}
-			}
-		}
-	})
-	return repeat
+// repeats returns which population rows repeat an earlier row
+// (match.Population.RepeatedRows): Repeat when the caller set it, else
+// computed now.
+func (c *Checker) repeats() []bool {
+	if c.Repeat != nil {
+		return c.Repeat
+	}
+	return c.Pop.RepeatedRows()
 }
 
-// Repeats summarises RepeatedRows: how many rows repeat an earlier one and
+// Repeats summarises match.Population.RepeatedRows: how many rows repeat an earlier one and
 // the data rows (in the population file) of the first few of them.
 func (c *Checker) Repeats(examples int) (n int, rows []int64) {
-	for r, rep := range RepeatedRows(c.Pop) {
+	for r, rep := range c.repeats() {
 		if rep {
 			n++
 			if len(rows) < examples {
@@ -112,7 +99,7 @@ func (c *Checker) DropConsequences(fs []record.Finding) []record.Finding {
 			continue
 		}
 		if repeat == nil {
-			repeat = RepeatedRows(c.Pop)
+			repeat = c.repeats()
 		}
 		copied[f.SourceKey] = c.holders(rows, repeat).owner() >= 0
 	}

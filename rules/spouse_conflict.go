@@ -50,7 +50,7 @@ type Marriage struct {
 func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []record.Finding {
 	pop := c.Pop
 	n := pop.Len()
-	repeat := RepeatedRows(pop)
+	repeat := c.repeats()
 	spouse := make([]int32, n) // resolved spouse row, -1 none
 	claims := make([]int32, n) // living people naming this row
 	broken := map[int32]int{}  // SELF or NOT_FOUND row → index of its finding in out
