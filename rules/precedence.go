@@ -81,7 +81,9 @@ func (h idHolders) owner() int32 {
 // ID_INVALID findings of a person carrying a number issued to someone else
 // — the DUP_ID/POPULATION finding on that person asks for a new number,
 // and a number that does not fit its wrong holder is no structural error.
-// It keeps the order of fs.
+// It also keeps one DUP_PERSON finding per pair of numbers, whichever row
+// it is filed on (a register given twice pairs each copy). It keeps the
+// order of fs.
 func (c *Checker) DropConsequences(fs []record.Finding) []record.Finding {
 	var repeat []bool
 	copied := map[string]bool{} // person_id → issued to one holder, copied to others
@@ -103,10 +105,21 @@ func (c *Checker) DropConsequences(fs []record.Finding) []record.Finding {
 		}
 		copied[f.SourceKey] = c.holders(rows, repeat).owner() >= 0
 	}
+	pairs := map[[2]string]bool{}
 	out := fs[:0]
 	for _, f := range fs {
 		if f.Rule == IDInvalid && copied[f.SourceKey] {
 			continue
+		}
+		if f.Rule == DupPerson {
+			pair := [2]string{f.PersonID, f.RelatedPersonID}
+			if pair[1] < pair[0] {
+				pair[0], pair[1] = pair[1], pair[0]
+			}
+			if pairs[pair] {
+				continue
+			}
+			pairs[pair] = true
 		}
 		out = append(out, f)
 	}
