@@ -386,14 +386,19 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 // on the name and birth date outright, and must not also contradict the
 // person's gender: a namesake born the same day with another number and
 // the other sex ("Nguyễn Văn Anh", Nam, against "Nguyễn Vân Anh", Nữ: the
-// name key drops the accents) is another person, whatever the weights
-// say. Without an ID to compare, a record that contradicts both the gender
-// and the commune is not linked either.
+// name key drops the accents), or living in another commune, is another
+// person, whatever the weights say: at a province's namesake density a
+// full name and birth date alone are shared by thousands of pairs of
+// strangers. Without an ID to compare, a record that contradicts both the
+// gender and the commune is not linked either.
 func plausible(v Vector) bool {
 	if v[FieldName] == Missing || v[FieldName] == 0 || v[FieldBirth] == 0 {
 		return false
 	}
-	if v[FieldGender] == 0 && (v[FieldID] == 0 || v[FieldID] == Missing && v[FieldCommune] == 0) {
+	if v[FieldID] == 0 && (v[FieldGender] == 0 || v[FieldCommune] == 0) {
+		return false
+	}
+	if v[FieldGender] == 0 && v[FieldID] == Missing && v[FieldCommune] == 0 {
 		return false
 	}
 	if v[FieldID] == 0 {

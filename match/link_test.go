@@ -54,7 +54,8 @@ func TestPlausible(t *testing.T) {
 	}{
 		{"all agree, no id", Vector{3, 3, 1, 1, M}, true},
 		{"wrong id, rest agrees", Vector{3, 3, 1, 1, 0}, true},
-		{"wrong id, other commune, same gender", Vector{3, 3, 1, 0, 0}, true},
+		{"wrong id, other commune, same gender", Vector{3, 3, 1, 0, 0}, false},
+		{"wrong id, commune unknown", Vector{3, 3, 1, M, 0}, true},
 		{"wrong id and other gender", Vector{3, 3, 0, 1, 0}, false},
 		{"gender, id and commune all disagree", Vector{3, 3, 0, 0, 0}, false},
 		{"no id, other gender, same commune", Vector{3, 3, 0, 1, M}, true},

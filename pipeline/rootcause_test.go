@@ -170,6 +170,17 @@ func rootCauseCases() []rootCase {
 			s:    scenario{population: []record.Person{p, q}, tax: []record.TaxRecord{t1, t2}},
 			want: []expect{{"NOT_IN_POPULATION", "TAX", "Nguyễn Văn Anh", "", nil}}})
 	}
+	// A namesake of the same sex born the same day, with another ID, living
+	// in another commune: nothing but the name and birth date agree, which
+	// strangers share at a province's density. Not linked.
+	{
+		p := person("040090000211", "Nguyễn Văn Hùng", "05/05/1990", "Nam", "17833")
+		t1 := record.TaxRecord{TaxCode: "8000000211", IDNumber: "040090000299", FullName: "Nguyễn Văn Hùng", BirthDate: "05/05/1990",
+			Gender: "Nam", CommuneCode: "17842", Status: "active"}
+		cases = append(cases, rootCase{name: "namesake in another commune with another ID",
+			s:    scenario{population: []record.Person{p}, tax: []record.TaxRecord{t1}},
+			want: []expect{{"NOT_IN_POPULATION", "TAX", "Nguyễn Văn Hùng", "", nil}}})
+	}
 	return cases
 }
 
