@@ -149,13 +149,13 @@ func (c *Checker) likelySpouse(f *record.Finding, row, other int32) {
 	id := pop.Str(o.ID)
 	f.RelatedPersonID = id
 	f.SourceValue = id + " " + pop.Str(o.RawName)
-	f.Suggestion += ": số định danh vợ/chồng đúng là " + id + " (" + pop.Str(o.RawName) + ", "
 	if c.householdCouple(row, other) {
-		f.Suggestion += "ghi là " + strings.ToLower(pop.Str(o.Relation)) + " trong cùng hộ"
+		f.Suggestion += ": số định danh vợ/chồng đúng là " + id + " (" + pop.Str(o.RawName) + ", ghi là " +
+			strings.ToLower(pop.Str(o.Relation)) + " trong cùng hộ)"
 	} else {
-		f.Suggestion += "người này ghi công dân là vợ/chồng"
+		f.Suggestion += ": số định danh vợ/chồng có thể là " + id + " (" + pop.Str(o.RawName) +
+			", người này ghi công dân là vợ/chồng)"
 	}
-	f.Suggestion += ")"
 }
 
 // householdCouple reports whether rows a and b are recorded as a couple in
