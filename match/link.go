@@ -83,6 +83,9 @@ type LinkOptions struct {
 	// IDDisagree: an ID link whose name and birth date both disagree is
 	// re-examined by fuzzy linking (the ID may be someone else's).
 	Seed uint64 // for the random pairs that estimate u-probabilities
+	// Repeat is the population's RepeatedRows when the caller has it
+	// already; nil: computed by NewLinker.
+	Repeat []bool
 }
 
 // Linker links source records to the population. Safe for concurrent use
@@ -104,7 +107,11 @@ func NewLinker(pop *Population, opts LinkOptions) *Linker {
 		opts.Margin = 4
 	}
 	m := NewModel(LinkFields)
-	return &Linker{pop: pop, model: m, opts: opts, repeat: pop.RepeatedRows()}
+	repeat := opts.Repeat
+	if len(repeat) != pop.Len() {
+		repeat = pop.RepeatedRows()
+	}
+	return &Linker{pop: pop, model: m, opts: opts, repeat: repeat}
 }
 
 // Model returns the linking model (for reports).

@@ -29,7 +29,7 @@ func insuranceFields(t *record.InsuranceRecord) sourceFields {
 // that follows, which reports their rejects and counts, so that every
 // record is linked as soon as it is read and none has to be kept whole.
 func (r *run) train(context.Context) (int64, error) {
-	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1})
+	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1, Repeat: r.chk.Repeat})
 	var sample []match.Record
 	var err error
 	if r.cfg.Tax != "" {
