@@ -17,7 +17,7 @@ import (
 // century and gender, birth year) fit exactly one holder, the number was
 // issued to that holder and copied to the others: the finding is filed on
 // a holder it does not fit, with the correction "issue this person a new
-// number" and the rightful holder as context. Otherwise the digits cannot
+// number" naming the rightful holder. Otherwise the digits cannot
 // tell who is wrong and the finding is on the first row, listing all.
 func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
 	pop := c.Pop
@@ -53,8 +53,9 @@ func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
 					wrong = append(wrong, r)
 				}
 			}
+			// The rightful holder has the same number: they are named in
+			// the suggestion, related_person_id would only repeat it.
 			c.aboutPerson(&f, wrong[0])
-			f.RelatedPersonID = id
 			f.Suggestion = c.reissue(id, owner, wrong)
 		} else {
 			c.aboutPerson(&f, h.rows[0])
