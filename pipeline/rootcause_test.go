@@ -319,3 +319,44 @@ func TestUnrelatedProvinceSource(t *testing.T) {
 		checkWarning(t, res.Warnings, "")
 	})
 }
+
+// int64Person is a register row whose person_id and spouse_id columns are
+// INT64, as a spreadsheet export or a database dump writes them: IDs of
+// provinces 001–009 lose both leading zeros.
+type int64Person struct {
+	PersonID      int64  `parquet:"person_id"`
+	FullName      string `parquet:"full_name"`
+	BirthDate     string `parquet:"birth_date"`
+	Gender        string `parquet:"gender"`
+	SpouseID      int64  `parquet:"spouse_id"`
+	Address       string `parquet:"address"`
+	CommuneCode   string `parquet:"commune_code"`
+	ResidenceType string `parquet:"residence_type"`
+	Status        string `parquet:"status"`
+}
+
+// TestIDFromInt64Column: Hà Nội IDs read from INT64 columns are recovered
+// to 12 digits: the couple is reciprocal, no ID_INVALID/LENGTH, and a
+// finding names the full number.
+func TestIDFromInt64Column(t *testing.T) {
+	row := func(id int64, name, birth, gender string, spouse int64) int64Person {
+		return int64Person{PersonID: id, FullName: name, BirthDate: birth, Gender: gender, SpouseID: spouse,
+			Address: addrHaiLoc, CommuneCode: "17833", ResidenceType: "thường trú", Status: "còn sống"}
+	}
+	rows := []int64Person{
+		row(1085012345, "Nguyễn Văn An", "12/03/1985", "Nam", 1187012346),
+		row(1187012346, "Trần Thị Bình", "05/07/1987", "Nữ", 1085012345),
+		row(1090012347, "Phan Văn Sơn", "09/09/1990", "Nam", 1090012347), // names himself
+	}
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Config{Population: writeRows(t, dir, "population", "parquet", rows), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFindings(t, res.Findings, []expect{{"SPOUSE_CONFLICT", "SELF", "Phan Văn Sơn", "", nil}})
+	for _, f := range res.Findings {
+		if f.PersonID != "001090012347" {
+			t.Errorf("finding names %q, want the recovered 001090012347", f.PersonID)
+		}
+	}
+}
