@@ -155,6 +155,12 @@ func rootCauseCases() []rootCase {
 			Gender: "Nam", CommuneCode: "17833", Status: "active"}
 		cases = append(cases, rootCase{name: "ID missing two leading zeros",
 			s: scenario{population: []record.Person{a, b}, tax: []record.TaxRecord{t}}})
+		// A 10-digit number whose recovered reading does not fit the row
+		// (born 1992, not 1985) is too short, not a Hà Nội ID.
+		c := person("1085012399", "Lê Văn Cảnh", "01/01/1992", "Nam", "17833")
+		cases = append(cases, rootCase{name: "10 digits that are no lost zeros",
+			s:    scenario{population: []record.Person{c}},
+			want: []expect{{"ID_INVALID", "LENGTH", "Lê Văn Cảnh", "", []string{"10 digits, want 12"}}}})
 	}
 	// A namesake with another ID and the other sex ("Nguyễn Văn Anh", Nam,
 	// against "Nguyễn Vân Anh", Nữ) is not linked: no WRONG_ID, no
