@@ -53,9 +53,9 @@ func (t *linkTally) foreign() bool {
 	return t.used >= minProvinceRows && float64(t.linked) < minLinkShare*float64(t.used)
 }
 
-// notThisProvince returns the warning for a foreign file: its link rate
-// and the province most of its records name.
-func (t *linkTally) notThisProvince(units *admin.Units, source, path, province string) string {
+// notThisProvince returns the warning for a foreign file: its link rate,
+// the province most of its records name and the findings left out.
+func (t *linkTally) notThisProvince(units *admin.Units, source, path, province, dropped string) string {
 	msg := fmt.Sprintf("%s file %s: only %d of %d usable records (%.1f%%) link to the register of province %s; "+
 		"it does not look like this province's extract", source, path, t.linked, t.used,
 		100*float64(t.linked)/float64(t.used), province)
@@ -75,5 +75,5 @@ func (t *linkTally) notThisProvince(units *admin.Units, source, path, province s
 		}
 		msg += fmt.Sprintf(" (%d records name communes of province %s)", cs[0].n, name)
 	}
-	return msg + ". Its record findings (NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH, DECEASED_ACTIVE, DUP_ID) are left out."
+	return msg + ". Its record findings (" + dropped + ") are left out."
 }

@@ -156,7 +156,8 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 	})
 	if err == nil && tally.foreign() {
 		// Another province's extract: one warning, not a correction per record.
-		r.warnf("%s", tally.notThisProvince(r.units, schema.Source.String(), path, r.res.Province))
+		r.warnf("%s", tally.notThisProvince(r.units, schema.Source.String(), path, r.res.Province,
+			"NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH, DECEASED_ACTIVE, DUP_ID of its codes"))
 		r.res.Findings = r.res.Findings[:from]
 		*owners = rules.KeyOwners{}
 	}
@@ -217,7 +218,8 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		},
 	})
 	if err == nil && tally.foreign() {
-		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province))
+		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province,
+			"NOT_IN_POPULATION/BIRTH, DECEASED_ACTIVE/CIVIL_DEATH, SPOUSE_CONFLICT/CIVIL_MARRIAGE"))
 		r.res.Findings = r.res.Findings[:from]
 		r.marriages = r.marriages[:fromMarriages]
 	}

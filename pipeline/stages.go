@@ -221,9 +221,12 @@ func (r *run) index(context.Context) (int64, error) {
 	r.chk.Pop = r.pop
 	r.chk.Repeat = r.pop.RepeatedRows()
 	if n, rows := r.chk.Repeats(5); n > 0 {
+		why := "a person entered twice under one number?"
+		if n*100 >= r.pop.Len() {
+			why = "was the file, or part of it, given twice?"
+		}
 		r.warnf("%s: %d of %d rows repeat an earlier row (same person_id, name and birth date; first at data rows %s): "+
-			"was the file, or part of it, given twice? Each person is checked once.",
-			r.cfg.Population, n, r.pop.Len(), joinRows(rows))
+			"%s Each person is checked once.", r.cfg.Population, n, r.pop.Len(), joinRows(rows), why)
 	}
 	return int64(r.pop.Len()), nil
 }
