@@ -83,14 +83,18 @@ type LinkOptions struct {
 	// IDDisagree: an ID link whose name and birth date both disagree is
 	// re-examined by fuzzy linking (the ID may be someone else's).
 	Seed uint64 // for the random pairs that estimate u-probabilities
+	// Repeat is the population's RepeatedRows when the caller has it
+	// already; nil: computed by NewLinker.
+	Repeat []bool
 }
 
 // Linker links source records to the population. Safe for concurrent use
 // after Train.
 type Linker struct {
-	pop   *Population
-	model *Model
-	opts  LinkOptions
+	pop    *Population
+	model  *Model
+	opts   LinkOptions
+	repeat []bool // rows repeating an earlier row (Population.RepeatedRows): never candidates
 }
 
 // NewLinker returns a linker with prior m/u probabilities; call Train to
@@ -103,7 +107,11 @@ func NewLinker(pop *Population, opts LinkOptions) *Linker {
 		opts.Margin = 4
 	}
 	m := NewModel(LinkFields)
-	return &Linker{pop: pop, model: m, opts: opts}
+	repeat := opts.Repeat
+	if len(repeat) != pop.Len() {
+		repeat = pop.RepeatedRows()
+	}
+	return &Linker{pop: pop, model: m, opts: opts, repeat: repeat}
 }
 
 // Model returns the linking model (for reports).
@@ -207,6 +215,7 @@ func (l *Linker) Link(r *Record) Link {
 // whose name and birth date both disagree is re-examined by fuzzy linking,
 // since the ID may be a wrong one belonging to someone else.
 func (l *Linker) linkByID(r *Record, rows []int32, method Method) (Link, bool) {
+	rows = l.firstRows(rows)
 	if len(rows) == 1 {
 		v := l.Compare(r, rows[0])
 		if v[FieldName] == 0 && v[FieldBirth] <= 1 {
@@ -239,7 +248,7 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 	var cbuf [64]Candidate
 	cands := cbuf[:0]
 	for _, row := range rows {
-		if row == exclude {
+		if row == exclude || l.repeat[row] {
 			continue
 		}
 		v := l.Compare(r, row)
@@ -256,6 +265,24 @@ func (l *Linker) fuzzy(r *Record, exclude int32) Link {
 		return Link{Method: LinkAmbiguous, Person: -1, Candidates: d.Rows()}
 	}
 	return Link{Method: LinkNone, Person: -1}
+}
+
+// firstRows drops from rows (one ID's holders) those repeating an earlier
+// row: a register given twice holds each person twice, and the record
+// belongs to the person, not to one of the copies.
+func (l *Linker) firstRows(rows []int32) []int32 {
+	for i, r := range rows {
+		if l.repeat[r] {
+			out := append([]int32(nil), rows[:i]...)
+			for _, r := range rows[i+1:] {
+				if !l.repeat[r] {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rows
 }
 
 // candidate scores row for r. The weight takes the name's term frequency
@@ -363,9 +390,22 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 // namesake-free pair born the same day in the same commune (strong
 // evidence on two fields) could outweigh a completely different name.
 // A record whose ID is neither the person's nor one digit off it must agree
-// on the name and birth date outright.
+// on the name and birth date outright, and must not also contradict the
+// person's gender: a namesake born the same day with another number and
+// the other sex ("Nguyễn Văn Anh", Nam, against "Nguyễn Vân Anh", Nữ: the
+// name key drops the accents), or living in another commune, is another
+// person, whatever the weights say: at a province's namesake density a
+// full name and birth date alone are shared by thousands of pairs of
+// strangers. Without an ID to compare, a record that contradicts both the
+// gender and the commune is not linked either.
 func plausible(v Vector) bool {
 	if v[FieldName] == Missing || v[FieldName] == 0 || v[FieldBirth] == 0 {
+		return false
+	}
+	if v[FieldID] == 0 && (v[FieldGender] == 0 || v[FieldCommune] == 0) {
+		return false
+	}
+	if v[FieldGender] == 0 && v[FieldID] == Missing && v[FieldCommune] == 0 {
 		return false
 	}
 	if v[FieldID] == 0 {

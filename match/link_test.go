@@ -41,3 +41,34 @@ func TestGivenSimilar(t *testing.T) {
 		}
 	}
 }
+
+// TestPlausible: a fuzzy candidate needs evidence beyond a shared name and
+// birth date when its other fields contradict the record.
+func TestPlausible(t *testing.T) {
+	const M = Missing
+	// name, birth, gender, commune, id
+	tests := []struct {
+		name string
+		v    Vector
+		want bool
+	}{
+		{"all agree, no id", Vector{3, 3, 1, 1, M}, true},
+		{"wrong id, rest agrees", Vector{3, 3, 1, 1, 0}, true},
+		{"wrong id, other commune, same gender", Vector{3, 3, 1, 0, 0}, false},
+		{"wrong id, commune unknown", Vector{3, 3, 1, M, 0}, true},
+		{"wrong id and other gender", Vector{3, 3, 0, 1, 0}, false},
+		{"gender, id and commune all disagree", Vector{3, 3, 0, 0, 0}, false},
+		{"no id, other gender, same commune", Vector{3, 3, 0, 1, M}, true},
+		{"no id, other gender and commune", Vector{3, 3, 0, 0, M}, false},
+		{"no id, other gender, commune unknown", Vector{3, 3, 0, M, M}, true},
+		{"id one digit off, other gender", Vector{3, 3, 0, 1, 1}, true},
+		{"wrong id, similar name only", Vector{2, 3, 1, 1, 0}, false},
+		{"different name", Vector{0, 3, 1, 1, M}, false},
+		{"different birth date", Vector{3, 0, 1, 1, M}, false},
+	}
+	for _, tt := range tests {
+		if got := plausible(tt.v); got != tt.want {
+			t.Errorf("%s: plausible(%v) = %v, want %v", tt.name, tt.v, got, tt.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ type Person struct {
 	SpouseID  Ref   // spouse_id digits (canonical)
 	Commune   Ref   // 2025 commune code of residence; empty when unknown
 	Household Ref
+	Relation  Ref    // relation to the head of household, as written ("Vợ", "Chồng", ...)
 	FatherKey uint64 // hash of the father's ID, else of his name key; 0 when unknown
 	MotherKey uint64
 	Birth     normalize.Date
@@ -33,7 +34,7 @@ type Person struct {
 type PersonInput struct {
 	Row                                                          int64
 	ID, OldID, Name, NameKey, Given, Phonetic, RawName, RawBirth string
-	SpouseID, Commune, Household                                 string
+	SpouseID, Commune, Household, Relation                       string
 	FatherKey, MotherKey                                         uint64
 	Birth                                                        normalize.Date
 	Gender                                                       normalize.Gender
@@ -161,6 +162,7 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: a.Add(in.Name),
 		NameKey: a.Add(in.NameKey), RawName: a.Add(in.RawName), RawBirth: a.Add(in.RawBirth),
 		SpouseID: a.Add(in.SpouseID), Commune: a.Add(in.Commune), Household: a.Add(in.Household),
+		Relation:  a.Add(in.Relation),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
 		Status: in.Status, BirthProv: in.BirthProv,
 	})

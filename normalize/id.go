@@ -37,7 +37,12 @@ func cleanDigits(what, s string) (string, error) {
 
 // ParsePersonID reads a 12-digit personal ID (số định danh cá nhân, on the
 // CCCD), ignoring spaces, dots and dashes. An 11-digit number is taken as
-// an ID whose leading zero a spreadsheet dropped. A 9-digit number is an
+// an ID whose leading zero a spreadsheet dropped. A 10-digit number is an
+// ID of provinces 001–009 (Hà Nội 001, Hà Giang 002, ...) that lost both
+// leading zeros to a spreadsheet or an INT64 column, when that reading is
+// unambiguous: 00 and its first digit name a province, and its second
+// digit is a century-and-gender code of a living person (0–3, born
+// 1900–2099). Other 10-digit numbers are refused. A 9-digit number is an
 // old CMND and is refused: see ParseOldID.
 func ParsePersonID(s string) (string, error) {
 	d, err := cleanDigits("person ID", s)
@@ -49,6 +54,11 @@ func ParsePersonID(s string) (string, error) {
 		return d, nil
 	case 11:
 		return "0" + d, nil
+	case 10:
+		if _, ok := provinceName("00" + d[:1]); ok && '0' <= d[1] && d[1] <= '3' {
+			return "00" + d, nil
+		}
+		return "", fmt.Errorf("person ID %q: 10 digits, want 12 (not an ID of provinces 001-009 that lost two leading zeros)", s)
 	case 9:
 		return "", fmt.Errorf("person ID %q: 9 digits is an old CMND number, not a 12-digit personal ID", s)
 	case 0:

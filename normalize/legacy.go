@@ -72,6 +72,15 @@ func DecodeLegacy(s string) (string, Encoding) {
 	if !eightBit && !viqr {
 		return s, EncodingUnicode
 	}
+	// Ð (U+00D0, Eth) typed for Đ is a keyboard habit, not a legacy
+	// byte: when s reads as good Vietnamese syllables with Ð and ð taken
+	// as Đ and đ, that Unicode reading wins ("Võ Ðông" is not the
+	// Windows-1258 "Vơ Đông").
+	if eth := ethAsD(s); eth != s {
+		if plausible, _ := readsAsName(eth); plausible {
+			return s, EncodingUnicode
+		}
+	}
 	// Start from s itself when it reads as Vietnamese: a decoding must
 	// then read strictly better.
 	best, bestEnc, bestScore := s, EncodingUnicode, int(^uint(0)>>1)
@@ -107,6 +116,16 @@ func DecodeLegacy(s string) (string, Encoding) {
 		try(d, EncodingVIQR)
 	}
 	return best, bestEnc
+}
+
+// ethAsD returns s with the look-alikes Ð and ð (U+00D0, U+00F0) written
+// as Đ and đ (U+0110, U+0111); s itself when it holds neither or is not
+// valid UTF-8.
+func ethAsD(s string) string {
+	if !utf8.ValidString(s) || !strings.ContainsAny(s, "Ðð") {
+		return s
+	}
+	return strings.NewReplacer("Ð", "Đ", "ð", "đ").Replace(s)
 }
 
 // legacyBytes returns the bytes s stands for: s itself when it is not

@@ -56,6 +56,12 @@ func TestDecodeLegacy(t *testing.T) {
 		{"Nguyen Van A.", "Nguyen Van A.", EncodingUnicode}, // one VIQR mark is not evidence
 		{"José García", "José García", EncodingUnicode},
 		{"Müller", "Müller", EncodingUnicode},
+		// Ð (Eth) typed for Đ: the Unicode reading spells good syllables
+		// and wins over Windows-1258 ("Vơ Đông").
+		{"Võ Ðông", "Võ Ðông", EncodingUnicode},
+		{"ÐOÀN VĂN ÐÔNG", "ÐOÀN VĂN ÐÔNG", EncodingUnicode},
+		{"Lê Thị Ðào", "Lê Thị Ðào", EncodingUnicode},
+		{"ðinh thu hà", "ðinh thu hà", EncodingUnicode},
 		{"\xff\xfe\xfd", "\xff\xfe\xfd", EncodingUnicode},
 		{"", "", EncodingUnicode},
 	}

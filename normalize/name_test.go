@@ -43,6 +43,8 @@ func TestParseName(t *testing.T) {
 		{"Phạm Thị Mùa", "Phạm Thị Mùa", "pham thi mua", "Phạm", "Thị", "Mùa"},
 		// Đ and its look-alike Eth.
 		{"Ðặng Văn Ðức", "Đặng Văn Đức", "dang van duc", "Đặng", "Văn", "Đức"},
+		{"Võ Ðông", "Võ Đông", "vo dong", "Võ", "", "Đông"},
+		{"ÐINH THỊ HÀ", "Đinh Thị Hà", "dinh thi ha", "Đinh", "Thị", "Hà"},
 		{"đặng văn đức", "Đặng Văn Đức", "dang van duc", "Đặng", "Văn", "Đức"},
 		{"ðặng", "Đặng", "dang", "", "", "Đặng"},
 		// Đăk/Đắk are different spellings, one key.

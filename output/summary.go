@@ -70,6 +70,9 @@ type Summary struct {
 	Options  map[string]any `json:"options"` // free-form run options
 	Inputs   []Input        `json:"inputs"`
 	Stages   []Stage        `json:"stages"`
+	// Warnings are problems of a whole input file (a file given twice,
+	// another province's extract), one line each.
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Computed by WriteFindings.
 	RowsRead      int64          `json:"rows_read"`

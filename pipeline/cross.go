@@ -11,7 +11,9 @@ import (
 // crossRules applies the rules that look across records: DUP_ID,
 // DUP_PERSON and SPOUSE_CONFLICT. They only read the population and what
 // linking kept, so they run side by side, each into its own findings;
-// Finish puts all findings in one order afterwards.
+// then the findings that are consequences of another finding's defect are
+// dropped (rules.Checker.DropConsequences), and Finish puts all findings in
+// one order afterwards.
 func (r *run) crossRules(ctx context.Context) (int64, error) {
 	checks := []func([]record.Finding) []record.Finding{
 		r.chk.DupIDPopulation,
@@ -39,6 +41,8 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 	for _, fs := range found {
 		r.res.Findings = append(r.res.Findings, fs...)
 	}
+	// One defect, one finding: drop what another finding's defect causes.
+	r.res.Findings = r.chk.DropConsequences(r.res.Findings)
 	r.taxOwners, r.insuranceOwners = rules.KeyOwners{}, rules.KeyOwners{}
 	return int64(r.pop.Len()), ctx.Err()
 }

@@ -133,6 +133,7 @@ func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, o
 		Row: p.Row, ID: id, OldID: oldID, Name: name.Display, NameKey: name.Key, Given: name.Given,
 		Phonetic: name.Phonetic, RawName: shownName, RawBirth: p.BirthDate,
 		SpouseID: personID(p.SpouseID), Commune: res.Commune, Household: strings.TrimSpace(p.HouseholdID),
+		Relation:  strings.TrimSpace(p.Relation),
 		FatherKey: parentKey(p.FatherID, p.FatherName), MotherKey: parentKey(p.MotherID, p.MotherName),
 		Birth: birth, Gender: gender, Status: status, BirthProv: prov,
 	}

@@ -56,6 +56,10 @@ type Result struct {
 	Stages   []Stage
 	Links    map[string]int // link outcomes by source/method, for the summary
 	Province string         // the province code assumed for addresses that name none
+	// Warnings are problems of a whole input file rather than of a record
+	// (a file given twice, another province's extract), in English, one
+	// line each; they are printed on stderr and written to summary.json.
+	Warnings []string
 	Started  time.Time
 	Finished time.Time
 }
@@ -128,6 +132,11 @@ func (r *run) progressf(format string, args ...any) {
 }
 
 func (r *run) reject(rj record.Reject) { r.res.Rejects = append(r.res.Rejects, rj) }
+
+// warnf records a warning about a whole input file.
+func (r *run) warnf(format string, args ...any) {
+	r.res.Warnings = append(r.res.Warnings, fmt.Sprintf(format, args...))
+}
 
 // nameColumns may hold legacy-encoded names, which normalisation decodes.
 var nameColumns = []string{"full_name", "spouse_name", "father_name", "mother_name", "subject_name", "partner_name"}

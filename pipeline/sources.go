@@ -29,7 +29,7 @@ func insuranceFields(t *record.InsuranceRecord) sourceFields {
 // that follows, which reports their rejects and counts, so that every
 // record is linked as soon as it is read and none has to be kept whole.
 func (r *run) train(context.Context) (int64, error) {
-	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1})
+	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1, Repeat: r.chk.Repeat})
 	var sample []match.Record
 	var err error
 	if r.cfg.Tax != "" {
@@ -122,7 +122,9 @@ type sourceOut struct {
 func linkSource[T any](ctx context.Context, r *run, path string, schema record.Schema[T],
 	fields func(*T) sourceFields, owners *rules.KeyOwners) (int64, error) {
 	linkKey := schema.Source.String() + "/"
-	return readFile(ctx, r, fileJob[T, sourceOut]{
+	from := len(r.res.Findings)
+	var tally linkTally
+	n, err := readFile(ctx, r, fileJob[T, sourceOut]{
 		path:   path,
 		schema: schema,
 		start: func(rd *ingest.Reader[T], _ []T) {
@@ -149,8 +151,17 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 			owners.Add(o.owner)
 			r.res.Findings = append(r.res.Findings, o.findings...)
 			r.res.Links[linkKey+o.method.String()]++
+			tally.add(r.units, o.method, o.owner.Commune)
 		},
 	})
+	if err == nil && tally.foreign() {
+		// Another province's extract: one warning, not a correction per record.
+		r.warnf("%s", tally.notThisProvince(r.units, schema.Source.String(), path, r.res.Province,
+			"NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH, DECEASED_ACTIVE, DUP_ID of its codes"))
+		r.res.Findings = r.res.Findings[:from]
+		*owners = rules.KeyOwners{}
+	}
+	return n, err
 }
 
 // civilOut is what linking makes of one civil event.
@@ -159,12 +170,15 @@ type civilOut struct {
 	findings []record.Finding
 	marriage rules.Marriage // a marriage or divorce, for SPOUSE_CONFLICT
 	married  bool           // marriage is set
+	commune  string         // 2025 commune code of registration, "" unknown
 }
 
 // linkCivil links civil events: births and deaths are checked at once,
 // marriages and divorces are kept for the spouse rule.
 func (r *run) linkCivil(ctx context.Context) (int64, error) {
-	return readFile(ctx, r, fileJob[record.CivilEvent, civilOut]{
+	from, fromMarriages := len(r.res.Findings), len(r.marriages)
+	var tally linkTally
+	n, err := readFile(ctx, r, fileJob[record.CivilEvent, civilOut]{
 		path:   r.cfg.Civil,
 		schema: record.CivilSchema,
 		work: func(rows []record.CivilEvent, outs []civilOut, verdicts []verdict) {
@@ -177,6 +191,7 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 					continue
 				}
 				o := &outs[i]
+				o.commune = e.commune
 				switch e.ev.EventType {
 				case record.EventBirth:
 					l := r.linker.Link(&e.subject)
@@ -199,6 +214,14 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 				r.marriages = append(r.marriages, o.marriage)
 			}
 			r.res.Links["civil/"+o.method.String()]++
+			tally.add(r.units, o.method, o.commune)
 		},
 	})
+	if err == nil && tally.foreign() {
+		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province,
+			"NOT_IN_POPULATION/BIRTH, DECEASED_ACTIVE/CIVIL_DEATH, SPOUSE_CONFLICT/CIVIL_MARRIAGE"))
+		r.res.Findings = r.res.Findings[:from]
+		r.marriages = r.marriages[:fromMarriages]
+	}
+	return n, err
 }

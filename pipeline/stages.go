@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/doisanh/doisanh/admin"
@@ -218,5 +219,23 @@ func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
 	r.chk.Pop = r.pop
+	r.chk.Repeat = r.pop.RepeatedRows()
+	if n, rows := r.chk.Repeats(5); n > 0 {
+		why := "a person entered twice under one number?"
+		if n*100 >= r.pop.Len() {
+			why = "was the file, or part of it, given twice?"
+		}
+		r.warnf("%s: %d of %d rows repeat an earlier row (same person_id, name and birth date; first at data rows %s): "+
+			"%s Each person is checked once.", r.cfg.Population, n, r.pop.Len(), joinRows(rows), why)
+	}
 	return int64(r.pop.Len()), nil
+}
+
+// joinRows writes data row numbers as "12, 40, 41".
+func joinRows(rows []int64) string {
+	s := make([]string, len(rows))
+	for i, r := range rows {
+		s[i] = strconv.FormatInt(r, 10)
+	}
+	return strings.Join(s, ", ")
 }

@@ -19,6 +19,9 @@ type Checker struct {
 	Units *admin.Units
 	Addr  *normalize.AddressParser
 	Pop   *match.Population // nil while the population is being read
+	// Repeat, when set with Pop, is Pop.RepeatedRows(), shared by the
+	// rules instead of computed by each.
+	Repeat []bool
 }
 
 // NewChecker returns a checker using the admin tables and an address parser

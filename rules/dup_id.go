@@ -11,27 +11,34 @@ import (
 )
 
 // DupIDPopulation reports every person_id held by two or more population
-// rows that are not the same person (DUP_ID/POPULATION). Rows with the same
-// name and birth date under one ID are one person entered twice, not a
-// shared number.
+// rows that are not the same person (DUP_ID/POPULATION), once per number.
+// Rows with the same name and birth date under one ID are one person
+// entered twice, not a shared number. When the number's digits (province,
+// century and gender, birth year) fit exactly one holder, the number was
+// issued to that holder and copied to the others: the finding is filed on
+// a holder it does not fit, with the correction "issue this person a new
+// number" naming the rightful holder. Otherwise the digits cannot
+// tell who is wrong and the finding is on the first row, listing all.
 func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
 	pop := c.Pop
+	repeat := c.repeats()
 	c.Pop.IDGroups(func(rows []int32) {
-		first := &pop.People[rows[0]]
+		h := c.holders(rows, repeat)
+		if len(h.rows) < 2 {
+			return
+		}
+		first := &pop.People[h.rows[0]]
 		id := pop.Str(first.ID)
 		var names []string
 		distinct := false
-		for _, r := range rows {
+		for _, r := range h.rows {
 			p := &pop.People[r]
-			if pop.Str(p.ID) != id {
-				continue // hash collision
-			}
 			if pop.Str(p.NameKey) != pop.Str(first.NameKey) || normalize.CompareDates(p.Birth, first.Birth) == normalize.DatesDiffer {
 				distinct = true
 			}
 			names = append(names, pop.Str(p.RawName)+" ("+pop.Str(p.RawBirth)+")")
 		}
-		if !distinct || len(names) < 2 {
+		if !distinct {
 			return
 		}
 		f := finding(DupID, "POPULATION")
@@ -39,10 +46,49 @@ func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
 		f.SourceKey = id
 		f.Field = "person_id"
 		f.PopulationValue = strings.Join(names, "; ")
-		c.aboutPerson(&f, rows[0])
+		if owner := h.owner(); owner >= 0 {
+			var wrong []int32
+			for _, r := range h.rows {
+				if r != owner {
+					wrong = append(wrong, r)
+				}
+			}
+			// The rightful holder has the same number: they are named in
+			// the suggestion, related_person_id would only repeat it.
+			c.aboutPerson(&f, wrong[0])
+			f.Suggestion = c.reissue(id, owner, wrong)
+		} else {
+			c.aboutPerson(&f, h.rows[0])
+		}
 		out = append(out, f)
 	})
 	return out
+}
+
+// reissue is the correction of a number issued to owner and copied to the
+// rows wrong: "Số định danh 0xx… khớp với Trần Văn Nam, sinh 1996, Nam:
+// cấp số định danh mới cho Lê Thị Hoa (sinh 1990, Nữ)".
+func (c *Checker) reissue(id string, owner int32, wrong []int32) string {
+	pop := c.Pop
+	who := func(r int32) string {
+		p := &pop.People[r]
+		s := pop.Str(p.RawName)
+		if p.Birth.Precision != normalize.PrecisionNone {
+			s += ", sinh " + itoa(int(p.Birth.Year))
+		}
+		if g := p.Gender.String(); g != "" {
+			s += ", " + g
+		}
+		return s
+	}
+	s := "Số định danh " + id + " khớp với " + who(owner) + ": cấp số định danh mới cho "
+	for i, r := range wrong {
+		if i > 0 {
+			s += "; "
+		}
+		s += who(r)
+	}
+	return s
 }
 
 // KeyOwner is one tax or insurance record's code with whom it belongs to,

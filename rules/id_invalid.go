@@ -1,19 +1,31 @@
 package rules
 
 import (
+	"strconv"
+
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
 
 // IDInvalid reports a population row whose person_id is not 12 digits or
 // whose digits contradict the gender, century, birth year or
-// birth-registration province on the same row (ID_INVALID).
+// birth-registration province on the same row (ID_INVALID). A 10-digit
+// number read as an ID that lost two leading zeros (normalize.ParsePersonID)
+// is trusted only when the reading fits the row; otherwise it is LENGTH.
 func (c *Checker) IDInvalid(id string, g normalize.Gender, birth normalize.Date, birthProv string, commune string, raw *record.Person, out []record.Finding) []record.Finding {
 	year := 0
 	if birth.Precision != normalize.PrecisionNone {
 		year = int(birth.Year)
 	}
-	for _, p := range normalize.CheckPersonID(id, g, year, birthProv) {
+	problems := normalize.CheckPersonID(id, g, year, birthProv)
+	if len(problems) > 0 && digitCount(raw.PersonID) == 10 {
+		// Read as an ID of provinces 001-009 that lost both leading zeros,
+		// but the row does not bear the reading out: the number is simply
+		// too short.
+		problems = []normalize.IDProblem{{Code: normalize.IDLength,
+			Detail: "person ID " + strconv.Quote(raw.PersonID) + ": 10 digits, want 12 (read as " + id + " it does not fit the row either)"}}
+	}
+	for _, p := range problems {
 		f := finding(IDInvalid, p.Code)
 		f.Source = record.Population.String()
 		f.SourceKey = id
@@ -37,3 +49,14 @@ var idInvalidRule = Info{IDInvalid, "Số định danh sai cấu trúc", "person
 	{"BIRTH_YEAR", "Mã năm sinh không khớp", "Đề nghị xác minh năm sinh; điều chỉnh số định danh nếu cấp sai"},
 	{"PROVINCE", "Mã tỉnh nơi đăng ký khai sinh không khớp", "Đề nghị xác minh nơi đăng ký khai sinh; điều chỉnh số định danh nếu cấp sai"},
 }}
+
+// digitCount counts the ASCII digits of s.
+func digitCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}

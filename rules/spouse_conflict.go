@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
@@ -32,13 +33,27 @@ type Marriage struct {
 //     ended by a later divorce, names a living partner other than the spouse
 //     on the register.
 //
+// One wrong spouse_id is one finding, on the row that carries it; what it
+// causes elsewhere is context on that finding, never a finding of its own:
+//   - a partner who names a SELF or NOT_FOUND row correctly gets no
+//     NOT_RECIPROCAL; the SELF/NOT_FOUND finding names them as the likely
+//     spouse (related_person_id) and gives their number as the correction;
+//   - when A names C, C does not name A, and B, recorded as A's wife or
+//     husband in A's household, names A, A's spouse_id is the wrong one: A
+//     gets one NOT_RECIPROCAL whose correction is B's number, B gets none,
+//     and A's claim does not count towards a MULTIPLE on C.
+//
+// Rows that repeat an earlier row (same person_id, name and birth date: a
+// file given twice) are one person: only the first is checked or named.
 // Rows of dead people are not checked as claimants: a widow's late husband
 // still naming her is history, not a conflict.
 func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []record.Finding {
 	pop := c.Pop
 	n := pop.Len()
+	repeat := c.repeats()
 	spouse := make([]int32, n) // resolved spouse row, -1 none
 	claims := make([]int32, n) // living people naming this row
+	broken := map[int32]int{}  // SELF or NOT_FOUND row → index of its finding in out
 	for i := range spouse {
 		spouse[i] = -1
 	}
@@ -46,19 +61,21 @@ func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []r
 		row := int32(i)
 		p := &pop.People[i]
 		sid := pop.Str(p.SpouseID)
-		if sid == "" || p.Status == normalize.StatusDead {
+		if sid == "" || p.Status == normalize.StatusDead || repeat[row] {
 			continue
 		}
 		if sid == pop.Str(p.ID) {
+			broken[row] = len(out)
 			out = append(out, c.spouseFinding("SELF", row, -1, sid))
 			continue
 		}
-		rows := pop.ByID(sid)
+		rows := firstRows(pop.ByID(sid), repeat)
 		old := false
 		if len(rows) == 0 && len(sid) == 9 {
-			rows, old = pop.ByOldID(sid), true
+			rows, old = firstRows(pop.ByOldID(sid), repeat), true
 		}
 		if len(rows) == 0 {
+			broken[row] = len(out)
 			out = append(out, c.spouseFinding("NOT_FOUND", row, -1, sid))
 			continue
 		}
@@ -68,6 +85,22 @@ func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []r
 		}
 		spouse[row] = target
 		claims[target]++
+	}
+	// fix[a] = b: a's spouse_id is wrong and b, a's spouse by the
+	// household, names a (see above).
+	fix := map[int32]int32{}
+	for i := range pop.People {
+		b := int32(i)
+		a := spouse[b]
+		if a < 0 || spouse[a] == b || pop.People[a].Status == normalize.StatusDead || !c.householdCouple(a, b) {
+			continue
+		}
+		if x := spouse[a]; x >= 0 && spouse[x] != a && pop.People[x].Status != normalize.StatusDead && !c.householdCouple(a, x) {
+			if _, dup := fix[a]; !dup {
+				fix[a] = b
+				claims[x]-- // a's claim on x is the error, not a rival claim
+			}
+		}
 	}
 	for i := range pop.People {
 		row := int32(i)
@@ -83,14 +116,95 @@ func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []r
 	for i := range pop.People {
 		a := int32(i)
 		b := spouse[a]
-		if b < 0 || claims[b] >= 2 || pop.People[b].Status == normalize.StatusDead {
+		if b < 0 || spouse[b] == a {
 			continue
 		}
-		if spouse[b] != a {
-			out = append(out, c.spouseFinding("NOT_RECIPROCAL", a, b, pop.Str(pop.People[a].SpouseID)))
+		if right, ok := fix[a]; ok {
+			f := c.spouseFinding("NOT_RECIPROCAL", a, b, pop.Str(pop.People[a].SpouseID))
+			c.likelySpouse(&f, a, right)
+			out = append(out, f)
+			continue
 		}
+		if claims[b] >= 2 || pop.People[b].Status == normalize.StatusDead {
+			continue
+		}
+		if k, ok := broken[b]; ok {
+			c.likelySpouse(&out[k], b, a)
+			continue
+		}
+		if r, ok := fix[b]; ok && r == a {
+			continue // b's spouse_id is the wrong one; b's finding says so
+		}
+		out = append(out, c.spouseFinding("NOT_RECIPROCAL", a, b, pop.Str(pop.People[a].SpouseID)))
 	}
 	return c.civilMarriage(marriages, spouse, out)
+}
+
+// likelySpouse adds to f, a finding on row's spouse_id, the correction
+// that other, who names row as spouse, gives: other's number, and whether
+// the household records them as a couple.
+func (c *Checker) likelySpouse(f *record.Finding, row, other int32) {
+	pop := c.Pop
+	o := &pop.People[other]
+	id := pop.Str(o.ID)
+	f.RelatedPersonID = id
+	f.SourceValue = id + " " + pop.Str(o.RawName)
+	if c.householdCouple(row, other) {
+		f.Suggestion += ": số định danh vợ/chồng đúng là " + id + " (" + pop.Str(o.RawName) + ", ghi là " +
+			strings.ToLower(pop.Str(o.Relation)) + " trong cùng hộ)"
+	} else {
+		f.Suggestion += ": số định danh vợ/chồng có thể là " + id + " (" + pop.Str(o.RawName) +
+			", người này ghi công dân là vợ/chồng)"
+	}
+}
+
+// householdCouple reports whether rows a and b are recorded as a couple in
+// one household: same household, one of them the head (chủ hộ) and the
+// other the head's wife or husband.
+func (c *Checker) householdCouple(a, b int32) bool {
+	pop := c.Pop
+	pa, pb := &pop.People[a], &pop.People[b]
+	h := pop.Str(pa.Household)
+	if h == "" || h != pop.Str(pb.Household) {
+		return false
+	}
+	ra, rb := relationOf(pop.Str(pa.Relation)), relationOf(pop.Str(pb.Relation))
+	return ra == relHead && rb == relSpouse || ra == relSpouse && rb == relHead
+}
+
+// Relations to the head of household that the spouse rule uses.
+const (
+	relOther = iota
+	relHead
+	relSpouse
+)
+
+// relationOf classifies a relation as written ("Chủ hộ", "Vợ", "CHONG",
+// "vợ/chồng").
+func relationOf(s string) int {
+	switch normalize.Fold(strings.TrimSpace(s)) {
+	case "chu ho", "chuho", "chu", "head":
+		return relHead
+	case "vo", "chong", "vo/chong", "vo chong", "wife", "husband", "spouse":
+		return relSpouse
+	}
+	return relOther
+}
+
+// firstRows drops the rows that repeat an earlier row.
+func firstRows(rows []int32, repeat []bool) []int32 {
+	for i, r := range rows {
+		if repeat[r] {
+			out := append([]int32(nil), rows[:i]...)
+			for _, r := range rows[i+1:] {
+				if !repeat[r] {
+					out = append(out, r)
+				}
+			}
+			return out
+		}
+	}
+	return rows
 }
 
 // civilMarriage compares each person's latest marriage event with the

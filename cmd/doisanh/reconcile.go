@@ -77,6 +77,9 @@ place at the end: an interrupted or failed run leaves the previous result in
 			if err != nil {
 				return err
 			}
+			for _, w := range res.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "doisanh: warning:", w)
+			}
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
@@ -111,6 +114,7 @@ type reconcileResult struct {
 	Stages   []output.Stage `json:"stages"`
 	Seconds  float64        `json:"seconds"`
 	Links    map[string]int `json:"links"`
+	Warnings []string       `json:"warnings,omitempty"`
 }
 
 // reconcile runs the pipeline and writes its outputs atomically into o.out.
@@ -153,6 +157,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
 		},
+		Warnings: res.Warnings,
 	}
 	for _, c := range res.Counts {
 		in := output.Input{Source: c.Source, Path: c.File, SHA256: sum[c.File], Read: c.Read, Used: c.Used, Rejected: c.Rejected}
@@ -183,7 +188,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	}
 	committed = true
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
-		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links,
+		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: res.Warnings,
 		Seconds: time.Since(started).Seconds()}
 	for _, f := range res.Findings {
 		out.ByRule[f.Rule]++
