@@ -77,11 +77,11 @@ func parentKey(id, name string) uint64 {
 // of a household share their address, and parsing addresses is the
 // costliest step of normalising a person.
 type residences struct {
-	chk  *rules.Checker
+	chk  *rules.Places
 	seen map[[2]string]rules.Residence
 }
 
-func newResidences(chk *rules.Checker, n int) *residences {
+func newResidences(chk *rules.Places, n int) *residences {
 	return &residences{chk: chk, seen: make(map[[2]string]rules.Residence, n)}
 }
 
@@ -98,13 +98,13 @@ func (c *residences) get(code, address string) rules.Residence {
 // personOut is the normalised form of one population row.
 type personOut struct {
 	in       match.PersonInput
+	row      rules.Row // what the person rules see
 	findings []record.Finding
 }
 
-// normalizePerson normalises one population row and applies the row-level
-// rules (ID_INVALID, UNKNOWN_RESIDENCE). A row it cannot use gets a
-// verdict with the reason.
-func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, out *personOut) verdict {
+// normalizePerson normalises one population row for the index and for the
+// person rules. A row it cannot use gets a verdict with the reason.
+func normalizePerson(chk *rules.Places, places *residences, p *record.Person, out *personOut) verdict {
 	birth, err := normalize.ParseDate(p.BirthDate)
 	if err != nil && strings.TrimSpace(p.BirthDate) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
@@ -137,8 +137,7 @@ func normalizePerson(chk *rules.Checker, places *residences, p *record.Person, o
 		FatherKey: parentKey(p.FatherID, p.FatherName), MotherKey: parentKey(p.MotherID, p.MotherName),
 		Birth: birth, Gender: gender, Status: status, BirthProv: prov,
 	}
-	out.findings = chk.IDInvalid(id, gender, birth, prov, res.Commune, p, out.findings)
-	out.findings = chk.ResidenceFinding(res, id, p, out.findings)
+	out.row = rules.Row{Raw: p, ID: id, Gender: gender, Birth: birth, BirthProv: prov, Residence: res}
 	return verdict{}
 }
 
@@ -184,7 +183,7 @@ func readName(raw string) (name normalize.Name, shown, reason string) {
 
 // sourceCommune places a source record: its commune code (legacy codes
 // converted when unambiguous), else its address.
-func sourceCommune(chk *rules.Checker, code, address string) string {
+func sourceCommune(chk *rules.Places, code, address string) string {
 	if d, ok := digits(code); ok && d != "" {
 		for len(d) < 5 {
 			d = "0" + d
@@ -214,7 +213,7 @@ type sourceFields struct {
 
 // normalizeSource turns a tax or insurance row into a record ready to link.
 // A row it cannot use gets a verdict with the reason.
-func normalizeSource(chk *rules.Checker, f sourceFields, out *rules.SourceRecord) verdict {
+func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord) verdict {
 	birth, err := normalize.ParseDate(f.birth)
 	if err != nil && strings.TrimSpace(f.birth) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
@@ -251,7 +250,7 @@ type civilEvent struct {
 
 // normalizeCivil normalises one civil event. An event it cannot use gets a
 // verdict with the reason.
-func normalizeCivil(chk *rules.Checker, e *record.CivilEvent, out *civilEvent) verdict {
+func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) verdict {
 	typ := strings.ToLower(strings.TrimSpace(e.EventType))
 	switch typ {
 	case record.EventBirth, "khai sinh", "khai_sinh":

@@ -72,7 +72,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
-	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}}, units: admin.Default()}
+	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}}, units: admin.Default(),
+		rules: rules.All()}
 	if cfg.Mapping != "" {
 		m, err := ingest.LoadMapping(cfg.Mapping)
 		if err != nil {
@@ -115,14 +116,15 @@ type run struct {
 	res     *Result
 	units   *admin.Units
 	mapping ingest.Mapping
-	chk     *rules.Checker
+	rules   rules.Registry
+	places  *rules.Places  // set when the population file is opened
+	chk     *rules.Checker // set once the population is indexed
 	pop     *match.Population
 	builder *match.PopulationBuilder
 	linker  *match.Linker
 
 	// What linking keeps for the cross-record rules.
-	taxOwners, insuranceOwners rules.KeyOwners
-	marriages                  []rules.Marriage
+	linked rules.Linked
 }
 
 func (r *run) progressf(format string, args ...any) {

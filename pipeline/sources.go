@@ -65,7 +65,7 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 			if _, long := tooLong(schema, &rows[i]); long {
 				continue
 			}
-			if v := normalizeSource(r.chk, fields(&rows[i]), &rec); v.reason == "" {
+			if v := normalizeSource(r.places, fields(&rows[i]), &rec); v.reason == "" {
 				dst = append(dst, rec.Match)
 				n++
 			}
@@ -87,14 +87,14 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 func (r *run) linkSources(ctx context.Context) (int64, error) {
 	var total int64
 	if r.cfg.Tax != "" {
-		n, err := linkSource(ctx, r, r.cfg.Tax, record.TaxSchema, taxFields, &r.taxOwners)
+		n, err := linkSource(ctx, r, r.cfg.Tax, record.TaxSchema, taxFields, &r.linked.TaxOwners)
 		if err != nil {
 			return 0, err
 		}
 		total += n
 	}
 	if r.cfg.Insurance != "" {
-		n, err := linkSource(ctx, r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, &r.insuranceOwners)
+		n, err := linkSource(ctx, r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, &r.linked.InsuranceOwners)
 		if err != nil {
 			return 0, err
 		}
@@ -117,8 +117,8 @@ type sourceOut struct {
 	findings []record.Finding
 }
 
-// linkSource links the records of a tax or insurance file and applies
-// NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH and DECEASED_ACTIVE.
+// linkSource links the records of a tax or insurance file and applies the
+// record rules (rules.RecordRule) to each.
 func linkSource[T any](ctx context.Context, r *run, path string, schema record.Schema[T],
 	fields func(*T) sourceFields, owners *rules.KeyOwners) (int64, error) {
 	linkKey := schema.Source.String() + "/"
@@ -138,11 +138,11 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeSource(r.chk, fields(&rows[i]), &rec); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeSource(r.places, fields(&rows[i]), &rec); verdicts[i].reason != "" {
 					continue
 				}
 				rec.Link = r.linker.Link(&rec.Match)
-				outs[i] = sourceOut{method: rec.Link.Method, findings: r.chk.Source(&rec, nil),
+				outs[i] = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, &rec, nil),
 					owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
 						Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
 			}
@@ -173,10 +173,10 @@ type civilOut struct {
 	commune  string         // 2025 commune code of registration, "" unknown
 }
 
-// linkCivil links civil events: births and deaths are checked at once,
-// marriages and divorces are kept for the spouse rule.
+// linkCivil links civil events and applies the record rules to each (by
+// its subject); marriages and divorces are also kept for the cross rules.
 func (r *run) linkCivil(ctx context.Context) (int64, error) {
-	from, fromMarriages := len(r.res.Findings), len(r.marriages)
+	from, fromMarriages := len(r.res.Findings), len(r.linked.Marriages)
 	var tally linkTally
 	n, err := readFile(ctx, r, fileJob[record.CivilEvent, civilOut]{
 		path:   r.cfg.Civil,
@@ -187,31 +187,28 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeCivil(r.chk, &rows[i], &e); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeCivil(r.places, &rows[i], &e); verdicts[i].reason != "" {
 					continue
 				}
 				o := &outs[i]
 				o.commune = e.commune
-				switch e.ev.EventType {
-				case record.EventBirth:
-					l := r.linker.Link(&e.subject)
-					o.method, o.findings = l.Method, r.chk.Birth(&e.ev, l, e.commune, nil)
-				case record.EventDeath:
-					l := r.linker.Link(&e.subject)
-					o.method, o.findings = l.Method, r.chk.Death(&e.ev, l, nil)
-				case record.EventMarriage, record.EventDivorce:
-					a := r.linker.Link(&e.subject)
+				rec := rules.SourceRecord{Source: record.Civil, Key: e.ev.EventID, Event: e.ev.EventType,
+					EventDate: e.ev.EventDate, RawID: e.ev.SubjectID, RawName: e.ev.SubjectName,
+					RawBirth: e.ev.SubjectBirthDate, RawGender: e.ev.SubjectGender, Match: e.subject,
+					Link: r.linker.Link(&e.subject)}
+				o.method, o.findings = rec.Link.Method, r.rules.CheckRecord(r.chk, &rec, nil)
+				if t := e.ev.EventType; t == record.EventMarriage || t == record.EventDivorce {
 					b := r.linker.Link(&e.partner)
-					o.method, o.married = a.Method, true
+					o.married = true
 					o.marriage = rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
-						Divorce: e.ev.EventType == record.EventDivorce, A: a.Person, B: b.Person}
+						Divorce: t == record.EventDivorce, A: rec.Link.Person, B: b.Person}
 				}
 			}
 		},
 		keep: func(o *civilOut) {
 			r.res.Findings = append(r.res.Findings, o.findings...)
 			if o.married {
-				r.marriages = append(r.marriages, o.marriage)
+				r.linked.Marriages = append(r.linked.Marriages, o.marriage)
 			}
 			r.res.Links["civil/"+o.method.String()]++
 			tally.add(r.units, o.method, o.commune)
@@ -221,7 +218,7 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province,
 			"NOT_IN_POPULATION/BIRTH, DECEASED_ACTIVE/CIVIL_DEATH, SPOUSE_CONFLICT/CIVIL_MARRIAGE"))
 		r.res.Findings = r.res.Findings[:from]
-		r.marriages = r.marriages[:fromMarriages]
+		r.linked.Marriages = r.linked.Marriages[:fromMarriages]
 	}
 	return n, err
 }

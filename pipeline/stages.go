@@ -185,8 +185,8 @@ func inferProvince(units *admin.Units, rows []record.Person) string {
 }
 
 // readPopulation reads and normalises the population register, applies
-// the row rules (ID_INVALID, UNKNOWN_RESIDENCE) and fills the builder of
-// the population index.
+// the person rules (rules.PersonRule) and fills the builder of the
+// population index.
 func (r *run) readPopulation(ctx context.Context) (int64, error) {
 	return readFile(ctx, r, fileJob[record.Person, personOut]{
 		path:   r.cfg.Population,
@@ -197,14 +197,17 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 				province = inferProvince(r.units, first)
 			}
 			r.res.Province = province
-			r.chk = rules.NewChecker(r.units, province)
+			r.places = rules.NewPlaces(r.units, province)
 			r.builder = match.NewPopulationBuilder(int(max(rd.RowsHint(), int64(len(first)))))
 		},
 		work: func(rows []record.Person, outs []personOut, verdicts []verdict) {
-			places := newResidences(r.chk, len(rows))
+			places := newResidences(r.places, len(rows))
 			for i := range rows {
 				if verdicts[i].reason == "" {
-					verdicts[i] = normalizePerson(r.chk, places, &rows[i], &outs[i])
+					verdicts[i] = normalizePerson(r.places, places, &rows[i], &outs[i])
+				}
+				if verdicts[i].reason == "" {
+					outs[i].findings = r.rules.CheckPerson(r.places, &outs[i].row, nil)
 				}
 			}
 		},
@@ -218,8 +221,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
-	r.chk.Pop = r.pop
-	r.chk.Repeat = r.pop.RepeatedRows()
+	r.chk = rules.NewChecker(r.places, r.pop)
 	if n, rows := r.chk.Repeats(5); n > 0 {
 		why := "a person entered twice under one number?"
 		if n*100 >= r.pop.Len() {

@@ -1,5 +1,8 @@
 // Package rules holds the reconciliation rule catalogue and the rules
 // themselves: each rule turns linked, normalised records into findings.
+// A rule is a PersonRule, a RecordRule or a CrossRule (see Rule); All
+// lists them for the pipeline, and each is tested by its file under
+// testdata/ (docs/ADDING_A_RULE.md).
 package rules
 
 // Rule codes of the catalogue (DESIGN.md section 3).

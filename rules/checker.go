@@ -13,24 +13,45 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// Checker applies the rules. Its methods are safe for concurrent use once
-// the population is set; each returns findings appended to a caller's slice.
-type Checker struct {
+// Places is what the rules need before the population is indexed: the
+// administrative tables and an address parser. It places register rows in
+// communes (Residence) and findings in communes (their names and
+// province), and it is what a PersonRule sees besides the row. Build one
+// with NewPlaces; the zero Places is not usable. It is read-only after
+// construction and safe for concurrent use by the normalising workers.
+type Places struct {
 	Units *admin.Units
 	Addr  *normalize.AddressParser
-	Pop   *match.Population // nil while the population is being read
-	// Repeat, when set with Pop, is Pop.RepeatedRows(), shared by the
-	// rules instead of computed by each.
-	Repeat []bool
 }
 
-// NewChecker returns a checker using the admin tables and an address parser
-// that assumes province when an address names none.
-func NewChecker(units *admin.Units, province string) *Checker {
-	return &Checker{
+// NewPlaces returns the admin tables with an address parser that assumes
+// province when an address names none.
+func NewPlaces(units *admin.Units, province string) *Places {
+	return &Places{
 		Units: units,
 		Addr:  normalize.NewAddressParser(units, normalize.AddressOptions{Province: province}),
 	}
+}
+
+// Checker is what the rules that look at the whole register need: the
+// places and the indexed population, with the rows that repeat an earlier
+// row computed once. A RecordRule or a CrossRule sees it besides its
+// record or what linking kept. Build one with NewChecker once the
+// population is indexed; every field is set there and only read
+// afterwards, so its methods are safe for concurrent use by the linking
+// workers and by the cross rules running side by side. The zero Checker is
+// not usable.
+type Checker struct {
+	*Places
+	Pop *match.Population
+	// Repeat is Pop.RepeatedRows(), shared by the rules (and the linker)
+	// instead of computed by each.
+	Repeat []bool
+}
+
+// NewChecker returns the checker of one indexed population.
+func NewChecker(places *Places, pop *match.Population) *Checker {
+	return &Checker{Places: places, Pop: pop, Repeat: pop.RepeatedRows()}
 }
 
 // finding starts a finding of rule and subtype with the catalogue's
@@ -47,7 +68,7 @@ func finding(rule, subtype string) record.Finding {
 }
 
 // place fills the finding's commune from a 2025 commune code.
-func (c *Checker) place(f *record.Finding, commune string) {
+func (c *Places) place(f *record.Finding, commune string) {
 	if commune == "" {
 		return
 	}

@@ -3,41 +3,42 @@ package rules
 import (
 	"strings"
 
-	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
 
-// deceasedActive reports a tax or insurance record still active for a
-// person the register says is dead (DECEASED_ACTIVE/TAX, /INSURANCE).
-func (c *Checker) deceasedActive(r *SourceRecord, out []record.Finding) []record.Finding {
-	if r.Status != normalize.StatusActive || c.Pop.People[r.Link.Person].Status != normalize.StatusDead {
+// deceasedActiveCheck reports a tax or insurance record still active for
+// a person the register says is dead (DECEASED_ACTIVE/TAX, /INSURANCE), and
+// a registered death of a person the register still shows alive, or with
+// no status (DECEASED_ACTIVE/CIVIL_DEATH).
+type deceasedActiveCheck struct{}
+
+var _ RecordRule = deceasedActiveCheck{}
+
+func (deceasedActiveCheck) Info() Info { return deceasedActiveRule }
+
+func (deceasedActiveCheck) CheckRecord(c *Checker, r *SourceRecord, out []record.Finding) []record.Finding {
+	if r.Link.Person < 0 {
+		return out
+	}
+	st := c.Pop.People[r.Link.Person].Status
+	if r.Source == record.Civil {
+		if r.Event != record.EventDeath || st != normalize.StatusAlive && st != normalize.StatusUnknown {
+			return out
+		}
+		f := c.sourceFinding(DeceasedActive, "CIVIL_DEATH", r)
+		f.Field = "status"
+		f.PopulationValue = normalize.StatusAlive.String()
+		f.SourceValue = "khai tử " + r.EventDate
+		return append(out, f)
+	}
+	if r.Status != normalize.StatusActive || st != normalize.StatusDead {
 		return out
 	}
 	f := c.sourceFinding(DeceasedActive, strings.ToUpper(r.Source.String()), r)
 	f.Field = "status"
 	f.PopulationValue = normalize.StatusDead.String()
 	f.SourceValue = normalize.StatusActive.String()
-	return append(out, f)
-}
-
-// Death reports a registered death of a person the register still shows
-// alive, or with no status (DECEASED_ACTIVE/CIVIL_DEATH).
-func (c *Checker) Death(e *record.CivilEvent, link match.Link, out []record.Finding) []record.Finding {
-	if link.Person < 0 {
-		return out
-	}
-	if st := c.Pop.People[link.Person].Status; st != normalize.StatusAlive && st != normalize.StatusUnknown {
-		return out
-	}
-	f := finding(DeceasedActive, "CIVIL_DEATH")
-	f.Source = record.Civil.String()
-	f.SourceKey = e.EventID
-	f.Score = link.Score
-	c.aboutPerson(&f, link.Person)
-	f.Field = "status"
-	f.PopulationValue = normalize.StatusAlive.String()
-	f.SourceValue = "khai tử " + e.EventDate
 	return append(out, f)
 }
 

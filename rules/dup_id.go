@@ -10,7 +10,22 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// DupIDPopulation reports every person_id held by two or more population
+// dupIDCheck is DUP_ID: a person_id held by several people on the register
+// (dupIDPopulation), then a tax code and an insurance code used by several
+// people (dupIDSource).
+type dupIDCheck struct{}
+
+var _ CrossRule = dupIDCheck{}
+
+func (dupIDCheck) Info() Info { return dupIDRule }
+
+func (dupIDCheck) CheckCross(c *Checker, l *Linked, out []record.Finding) []record.Finding {
+	out = c.dupIDPopulation(out)
+	out = c.dupIDSource(record.Tax, &l.TaxOwners, out)
+	return c.dupIDSource(record.Insurance, &l.InsuranceOwners, out)
+}
+
+// dupIDPopulation reports every person_id held by two or more population
 // rows that are not the same person (DUP_ID/POPULATION), once per number.
 // Rows with the same name and birth date under one ID are one person
 // entered twice, not a shared number. When the number's digits (province,
@@ -19,7 +34,7 @@ import (
 // a holder it does not fit, with the correction "issue this person a new
 // number" naming the rightful holder. Otherwise the digits cannot
 // tell who is wrong and the finding is on the first row, listing all.
-func (c *Checker) DupIDPopulation(out []record.Finding) []record.Finding {
+func (c *Checker) dupIDPopulation(out []record.Finding) []record.Finding {
 	pop := c.Pop
 	repeat := c.repeats()
 	c.Pop.IDGroups(func(rows []int32) {
@@ -186,9 +201,9 @@ func (o *KeyOwners) groups(fn func(group []KeyOwner)) {
 	}
 }
 
-// DupIDSource reports tax codes (or insurance codes) that appear on records
+// dupIDSource reports tax codes (or insurance codes) that appear on records
 // of two or more different people (DUP_ID/TAX, DUP_ID/INSURANCE).
-func (c *Checker) DupIDSource(src record.Source, owners *KeyOwners, out []record.Finding) []record.Finding {
+func (c *Checker) dupIDSource(src record.Source, owners *KeyOwners, out []record.Finding) []record.Finding {
 	owners.groups(func(group []KeyOwner) {
 		if !severalPeople(group) {
 			return

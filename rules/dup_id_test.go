@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/doisanh/doisanh/admin"
+	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
@@ -54,7 +55,7 @@ func TestKeyOwnersGroups(t *testing.T) {
 }
 
 func TestDupIDSourceUnlinked(t *testing.T) {
-	c := NewChecker(admin.Default(), "40")
+	c := NewChecker(NewPlaces(admin.Default(), "40"), match.NewPopulationBuilder(0).Build())
 	tests := []struct {
 		name   string
 		owners []KeyOwner
@@ -84,7 +85,7 @@ func TestDupIDSourceUnlinked(t *testing.T) {
 			for _, k := range tt.owners {
 				o.Add(k)
 			}
-			fs := c.DupIDSource(record.Tax, &o, nil)
+			fs := c.dupIDSource(record.Tax, &o, nil)
 			switch {
 			case tt.want == "" && len(fs) != 0:
 				t.Errorf("findings %+v, want none", fs)

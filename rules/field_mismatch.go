@@ -13,11 +13,20 @@ const (
 	classDifferent  = "khác hẳn"
 )
 
-// fieldMismatch reports fields of a linked record that differ from the
-// register (FIELD_MISMATCH: NAME, BIRTH_DATE, GENDER). Differences of
-// writing only (NFC/NFD, tone placement, case, spacing, date format, a date
-// known at a coarser precision) are not differences.
-func (c *Checker) fieldMismatch(r *SourceRecord, out []record.Finding) []record.Finding {
+// fieldMismatchCheck reports fields of a linked tax or insurance record
+// that differ from the register (FIELD_MISMATCH: NAME, BIRTH_DATE, GENDER).
+// Differences of writing only (NFC/NFD, tone placement, case, spacing, date
+// format, a date known at a coarser precision) are not differences.
+type fieldMismatchCheck struct{}
+
+var _ RecordRule = fieldMismatchCheck{}
+
+func (fieldMismatchCheck) Info() Info { return fieldMismatchRule }
+
+func (fieldMismatchCheck) CheckRecord(c *Checker, r *SourceRecord, out []record.Finding) []record.Finding {
+	if !r.linked() {
+		return out
+	}
 	pop := c.Pop
 	p := &pop.People[r.Link.Person]
 	if pn := pop.Str(p.Name); r.Name != "" && pn != "" && r.Name != pn && !legacyAgrees(r.Encoded, pn) {

@@ -7,17 +7,24 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// IDInvalid reports a population row whose person_id is not 12 digits or
+// idInvalidCheck reports a population row whose person_id is not 12 digits or
 // whose digits contradict the gender, century, birth year or
 // birth-registration province on the same row (ID_INVALID). A 10-digit
 // number read as an ID that lost two leading zeros (normalize.ParsePersonID)
 // is trusted only when the reading fits the row; otherwise it is LENGTH.
-func (c *Checker) IDInvalid(id string, g normalize.Gender, birth normalize.Date, birthProv string, commune string, raw *record.Person, out []record.Finding) []record.Finding {
+type idInvalidCheck struct{}
+
+var _ PersonRule = idInvalidCheck{}
+
+func (idInvalidCheck) Info() Info { return idInvalidRule }
+
+func (idInvalidCheck) CheckPerson(pl *Places, row *Row, out []record.Finding) []record.Finding {
+	id, raw := row.ID, row.Raw
 	year := 0
-	if birth.Precision != normalize.PrecisionNone {
-		year = int(birth.Year)
+	if row.Birth.Precision != normalize.PrecisionNone {
+		year = int(row.Birth.Year)
 	}
-	problems := normalize.CheckPersonID(id, g, year, birthProv)
+	problems := normalize.CheckPersonID(id, row.Gender, year, row.BirthProv)
 	if len(problems) > 0 && digitCount(raw.PersonID) == 10 {
 		// Read as an ID of provinces 001-009 that lost both leading zeros,
 		// but the row does not bear the reading out: the number is simply
@@ -35,7 +42,7 @@ func (c *Checker) IDInvalid(id string, g normalize.Gender, birth normalize.Date,
 		f.Field = "person_id"
 		f.PopulationValue = raw.PersonID
 		f.Suggestion += ": " + p.Detail
-		c.place(&f, commune)
+		pl.place(&f, row.Residence.Commune)
 		out = append(out, f)
 	}
 	return out

@@ -5,10 +5,20 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// idMismatch reports a record confidently linked to a person whose ID it
-// does not carry (ID_MISMATCH): an old CMND (OLD_ID), a wrong number
-// (WRONG_ID) or none (MISSING_ID). The suggestion gives the right ID.
-func (c *Checker) idMismatch(r *SourceRecord, out []record.Finding) []record.Finding {
+// idMismatchCheck reports a tax or insurance record confidently linked to
+// a person whose ID it does not carry (ID_MISMATCH): an old CMND (OLD_ID),
+// a wrong number (WRONG_ID) or none (MISSING_ID). The suggestion gives the
+// right ID.
+type idMismatchCheck struct{}
+
+var _ RecordRule = idMismatchCheck{}
+
+func (idMismatchCheck) Info() Info { return idMismatchRule }
+
+func (idMismatchCheck) CheckRecord(c *Checker, r *SourceRecord, out []record.Finding) []record.Finding {
+	if !r.linked() {
+		return out
+	}
 	var subtype string
 	switch {
 	case r.Link.Method == match.LinkOldID:

@@ -8,39 +8,36 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// notInPopulation reports a tax or insurance record that matches nobody on
-// the register, or matches several people equally well (NOT_IN_POPULATION).
-// An ambiguous record is reported with its candidates, never linked to one.
-func (c *Checker) notInPopulation(r *SourceRecord, out []record.Finding) []record.Finding {
-	subtype := "TAX"
-	if r.Source == record.Insurance {
+// notInPopulationCheck reports a tax or insurance record that matches
+// nobody on the register, or matches several people equally well
+// (NOT_IN_POPULATION/TAX, /INSURANCE), and a registered birth whose child
+// is not on the register (NOT_IN_POPULATION/BIRTH). An ambiguous record is
+// reported with its candidates, never linked to one.
+type notInPopulationCheck struct{}
+
+var _ RecordRule = notInPopulationCheck{}
+
+func (notInPopulationCheck) Info() Info { return notInPopulationRule }
+
+func (notInPopulationCheck) CheckRecord(c *Checker, r *SourceRecord, out []record.Finding) []record.Finding {
+	if r.Link.Person >= 0 {
+		return out
+	}
+	subtype, field := "TAX", "id_number"
+	switch {
+	case r.Source == record.Insurance:
 		subtype = "INSURANCE"
+	case r.Source == record.Civil && r.Event == record.EventBirth:
+		subtype, field = "BIRTH", "subject_id"
+	case r.Source == record.Civil:
+		return out
 	}
 	f := c.sourceFinding(NotInPopulation, subtype, r)
 	f.PersonID = ""
-	f.Field = "id_number"
+	f.Field = field
 	f.SourceValue = r.RawID
 	f.Score = 0
 	c.explainAmbiguous(&f, r.Link)
-	return append(out, f)
-}
-
-// Birth reports a registered birth whose child is not on the register
-// (NOT_IN_POPULATION/BIRTH).
-func (c *Checker) Birth(e *record.CivilEvent, link match.Link, commune string, out []record.Finding) []record.Finding {
-	if link.Person >= 0 {
-		return out
-	}
-	f := finding(NotInPopulation, "BIRTH")
-	f.Source = record.Civil.String()
-	f.SourceKey = e.EventID
-	f.FullName = e.SubjectName
-	f.BirthDate = e.SubjectBirthDate
-	f.Field = "subject_id"
-	f.SourceValue = e.SubjectID
-	f.Score = 0
-	c.place(&f, commune)
-	c.explainAmbiguous(&f, link)
 	return append(out, f)
 }
 

@@ -6,28 +6,28 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
-// SourceRecord is a normalised tax or insurance record with its link to the
-// population.
+// SourceRecord is a normalised tax, insurance or civil record with its
+// link to the population: what a RecordRule sees. For a civil event, Key
+// is the event_id, Event its type and the Raw fields and Match are those
+// of its subject (the child, the deceased, the first spouse).
 type SourceRecord struct {
 	Source                              record.Source
-	Key                                 string // tax_code or insurance_code
+	Key                                 string // tax_code, insurance_code or event_id
+	Event                               string // civil event type (record.EventBirth, ...); "" for tax and insurance
+	EventDate                           string // civil event date as written
 	RawID, RawName, RawBirth, RawGender string // as written
 	Name                                string // canonical display form
 	Encoded                             string // the name's bytes when they were legacy-encoded, else
 	Status                              normalize.Status
 	Match                               match.Record
-	Link                                match.Link
+	Link                                match.Link // Link.Person < 0: linked to nobody
 }
 
-// Source applies the rules about one linked tax or insurance record:
-// NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH and DECEASED_ACTIVE.
-func (c *Checker) Source(r *SourceRecord, out []record.Finding) []record.Finding {
-	if r.Link.Person < 0 {
-		return c.notInPopulation(r, out)
-	}
-	out = c.idMismatch(r, out)
-	out = c.fieldMismatch(r, out)
-	return c.deceasedActive(r, out)
+// linked reports whether r is a tax or insurance record linked to a
+// person: what ID_MISMATCH, FIELD_MISMATCH and DECEASED_ACTIVE/TAX,
+// /INSURANCE look at.
+func (r *SourceRecord) linked() bool {
+	return r.Source != record.Civil && r.Link.Person >= 0
 }
 
 // sourceFinding starts a finding about a linked record.

@@ -20,7 +20,7 @@ type Marriage struct {
 	A, B    int32 // linked population rows of the two spouses; -1 when unlinked
 }
 
-// SpouseConflict checks every spouse link on the register and against the
+// spouseConflictCheck checks every spouse link on the register and against the
 // marriage register (SPOUSE_CONFLICT):
 //   - SELF: a person is recorded as their own spouse;
 //   - NOT_FOUND: the spouse's number belongs to nobody on the register;
@@ -47,7 +47,18 @@ type Marriage struct {
 // file given twice) are one person: only the first is checked or named.
 // Rows of dead people are not checked as claimants: a widow's late husband
 // still naming her is history, not a conflict.
-func (c *Checker) SpouseConflict(marriages []Marriage, out []record.Finding) []record.Finding {
+type spouseConflictCheck struct{}
+
+var _ CrossRule = spouseConflictCheck{}
+
+func (spouseConflictCheck) Info() Info { return spouseConflictRule }
+
+func (spouseConflictCheck) CheckCross(c *Checker, l *Linked, out []record.Finding) []record.Finding {
+	return c.spouseConflict(l.Marriages, out)
+}
+
+// spouseConflict is SPOUSE_CONFLICT over the register and marriages.
+func (c *Checker) spouseConflict(marriages []Marriage, out []record.Finding) []record.Finding {
 	pop := c.Pop
 	n := pop.Len()
 	repeat := c.repeats()

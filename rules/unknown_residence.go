@@ -21,7 +21,7 @@ type Residence struct {
 // is suggested), UNRESOLVED_ADDRESS (no code and an address that names no
 // known commune) and CODE_ADDRESS_CONFLICT (a valid code, and an address
 // that clearly names another commune).
-func (c *Checker) Residence(code, address string) Residence {
+func (c *Places) Residence(code, address string) Residence {
 	code = communeDigits(code)
 	address = strings.TrimSpace(address)
 	if code == "" && address == "" {
@@ -84,8 +84,17 @@ func (c *Checker) Residence(code, address string) Residence {
 	return r
 }
 
-// ResidenceFinding turns a residence problem of a population row into a finding.
-func (c *Checker) ResidenceFinding(res Residence, id string, raw *record.Person, out []record.Finding) []record.Finding {
+// unknownResidenceCheck reports the residence problem that Residence found
+// on a population row (UNKNOWN_RESIDENCE), filed under the commune the row
+// was placed in, if any.
+type unknownResidenceCheck struct{}
+
+var _ PersonRule = unknownResidenceCheck{}
+
+func (unknownResidenceCheck) Info() Info { return unknownResidenceRule }
+
+func (unknownResidenceCheck) CheckPerson(pl *Places, row *Row, out []record.Finding) []record.Finding {
+	res, id, raw := &row.Residence, row.ID, row.Raw
 	if res.Subtype == "" {
 		return out
 	}
@@ -100,7 +109,7 @@ func (c *Checker) ResidenceFinding(res Residence, id string, raw *record.Person,
 	if res.Suggestion != "" {
 		f.Suggestion += " (" + res.Suggestion + ")"
 	}
-	c.place(&f, res.Commune)
+	pl.place(&f, res.Commune)
 	return append(out, f)
 }
 
