@@ -80,9 +80,7 @@ var LinkFields = []Field{
 type LinkOptions struct {
 	Threshold float64 // minimum match probability to link; default 0.95
 	Margin    float64 // minimum weight (bits) ahead of the runner-up; default 4
-	// IDDisagree: an ID link whose name and birth date both disagree is
-	// re-examined by fuzzy linking (the ID may be someone else's).
-	Seed uint64 // for the random pairs that estimate u-probabilities
+	Seed      uint64  // for the random pairs that estimate u-probabilities
 }
 
 // Linker links source records to the population. Safe for concurrent use
