@@ -2,7 +2,7 @@
 // themselves: each rule turns linked, normalised records into findings.
 package rules
 
-// Rule codes of the catalogue (DESIGN.md section 3).
+// Rule codes of the catalogue (docs/RULES.md).
 const (
 	DupID            = "DUP_ID"
 	DupPerson        = "DUP_PERSON"
