@@ -78,8 +78,8 @@ var LinkFields = []Field{
 
 // LinkOptions tunes the linker.
 type LinkOptions struct {
-	Threshold float64 // minimum match probability to link; default 0.95
-	Margin    float64 // minimum weight (bits) ahead of the runner-up; default 4
+	Threshold float64 // minimum match probability to link; 0 means DefaultThreshold
+	Margin    float64 // minimum weight (bits) ahead of the runner-up; 0 means DefaultMargin
 	Seed      uint64  // for the random pairs that estimate u-probabilities
 }
 
@@ -95,10 +95,10 @@ type Linker struct {
 // estimate them from the data.
 func NewLinker(pop *Population, opts LinkOptions) *Linker {
 	if opts.Threshold == 0 {
-		opts.Threshold = 0.95
+		opts.Threshold = DefaultThreshold
 	}
 	if opts.Margin == 0 {
-		opts.Margin = 4
+		opts.Margin = DefaultMargin
 	}
 	m := NewModel(LinkFields)
 	return &Linker{pop: pop, model: m, opts: opts}
