@@ -78,11 +78,9 @@ var LinkFields = []Field{
 
 // LinkOptions tunes the linker.
 type LinkOptions struct {
-	Threshold float64 // minimum match probability to link; default 0.95
-	Margin    float64 // minimum weight (bits) ahead of the runner-up; default 4
-	// IDDisagree: an ID link whose name and birth date both disagree is
-	// re-examined by fuzzy linking (the ID may be someone else's).
-	Seed uint64 // for the random pairs that estimate u-probabilities
+	Threshold float64 // minimum match probability to link; 0 means DefaultThreshold
+	Margin    float64 // minimum weight (bits) ahead of the runner-up; 0 means DefaultMargin
+	Seed      uint64  // for the random pairs that estimate u-probabilities
 	// Repeat is the population's RepeatedRows when the caller has it
 	// already; nil: computed by NewLinker.
 	Repeat []bool
@@ -101,10 +99,10 @@ type Linker struct {
 // estimate them from the data.
 func NewLinker(pop *Population, opts LinkOptions) *Linker {
 	if opts.Threshold == 0 {
-		opts.Threshold = 0.95
+		opts.Threshold = DefaultThreshold
 	}
 	if opts.Margin == 0 {
-		opts.Margin = 4
+		opts.Margin = DefaultMargin
 	}
 	m := NewModel(LinkFields)
 	repeat := opts.Repeat

@@ -1,4 +1,4 @@
-// Code generated from /work/shared/reference/units_legacy_63_communes_gso_2025-07-18.csv
+// Code generated from units_legacy_63_communes_gso_2025-07-18.csv (the source of admin/data/legacy.csv)
 // (GSO list of 18 July 2025 as collected by tranngocminhhieu/vietnamadminunits, MIT). DO NOT EDIT.
 
 package normalize

@@ -30,7 +30,7 @@ func JaroWinkler(a, b string) float64 {
 		ra, rb = rb, ra
 	}
 	var amatch, bmatch [maxStackRunes]bool
-	am, bm := amatch[:0], bmatch[:0]
+	var am, bm []bool
 	if len(rb) > maxStackRunes {
 		am, bm = make([]bool, len(ra)), make([]bool, len(rb))
 	} else {

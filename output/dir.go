@@ -1,5 +1,5 @@
-// Package output writes everything a reconciliation run produces (DESIGN.md
-// section 4): findings and rejects as Parquet and CSV, per-commune fix lists
+// Package output writes everything a reconciliation run produces
+// (docs/OUTPUTS.md): findings and rejects as Parquet and CSV, per-commune fix lists
 // for the commune police, summary.json, a self-contained report.html and
 // manifest.json. A run is written into a temporary directory beside its
 // final place and renamed into place by Commit, so an interrupted run never

@@ -14,22 +14,8 @@ import (
 	"github.com/doisanh/doisanh/rules"
 )
 
-// digits returns the ASCII digits of s, or "" if s holds anything but
-// digits, spaces, dots and dashes.
-func digits(s string) (string, bool) {
-	var buf [24]byte
-	b := buf[:0]
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case '0' <= c && c <= '9':
-			b = append(b, c)
-		case c == ' ' || c == '.' || c == '-' || c == '\t':
-		default:
-			return "", false
-		}
-	}
-	return string(b), true
-}
+// digits returns the ASCII digits of s (normalize.Digits).
+func digits(s string) (string, bool) { return normalize.Digits(s) }
 
 // personID returns the canonical digits of a person_id: 12 digits when it
 // is one (a lost leading zero restored), else its digits as written.
@@ -184,10 +170,7 @@ func readName(raw string) (name normalize.Name, shown, reason string) {
 // sourceCommune places a source record: its commune code (legacy codes
 // converted when unambiguous), else its address.
 func sourceCommune(chk *rules.Places, code, address string) string {
-	if d, ok := digits(code); ok && d != "" {
-		for len(d) < 5 {
-			d = "0" + d
-		}
+	if d, ok := normalize.CommuneCode(code); ok && d != "" {
 		if _, ok := chk.Units.Commune(admin.Current, d); ok {
 			return d
 		}

@@ -1,6 +1,3 @@
-// Package pipeline runs one reconciliation job: it reads the extracts,
-// normalises them, indexes the population, links the other sources to it,
-// applies the rules and hands the findings to the writers.
 package pipeline
 
 import (

@@ -10,6 +10,7 @@ import (
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -160,12 +161,9 @@ func tooLong[T any](schema record.Schema[T], row *T) (string, bool) {
 func inferProvince(units *admin.Units, rows []record.Person) string {
 	count := map[string]int{}
 	for i := range rows {
-		code, ok := digits(rows[i].CommuneCode)
+		code, ok := normalize.CommuneCode(rows[i].CommuneCode)
 		if !ok || code == "" {
 			continue
-		}
-		for len(code) < 5 {
-			code = "0" + code
 		}
 		if c, ok := units.Commune(admin.Current, code); ok {
 			count[c.ProvinceCode]++

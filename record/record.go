@@ -1,6 +1,6 @@
 // Package record defines the typed rows doisanh reads and writes: the four
-// input sources, rejects, findings and ground truth (DESIGN.md sections 2, 3
-// and 5). Values are kept exactly as written in the inputs; package normalize
+// input sources (docs/DATA.md), rejects and findings (docs/OUTPUTS.md) and
+// ground truth (synth/SPEC.md). Values are kept exactly as written in the inputs; package normalize
 // turns them into canonical forms.
 package record
 
@@ -127,7 +127,7 @@ type Reject struct {
 	Raw       string `parquet:"raw"` // the row as text
 }
 
-// Finding is one problem an officer must look at (DESIGN.md section 3).
+// Finding is one problem an officer must look at (docs/OUTPUTS.md).
 type Finding struct {
 	FindingID       string  `parquet:"finding_id"`
 	Rule            string  `parquet:"rule"`
@@ -149,7 +149,7 @@ type Finding struct {
 	Suggestion      string  `parquet:"suggestion"`
 }
 
-// Truth is one defect the generator injected on purpose (DESIGN.md section 5).
+// Truth is one defect the generator injected on purpose (synth/SPEC.md).
 // Keys are canonical: 12-digit person IDs with leading zeros, codes as
 // written by the generator before any benign noise.
 type Truth struct {

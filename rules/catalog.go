@@ -5,7 +5,7 @@
 // testdata/ (docs/ADDING_A_RULE.md).
 package rules
 
-// Rule codes of the catalogue (DESIGN.md section 3).
+// Rule codes of the catalogue (docs/RULES.md).
 const (
 	DupID            = "DUP_ID"
 	DupPerson        = "DUP_PERSON"

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"slices"
-	"strconv"
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/match"
@@ -115,5 +114,3 @@ func Finish(fs []record.Finding) []record.Finding {
 	})
 	return slices.CompactFunc(fs, func(a, b record.Finding) bool { return a.FindingID == b.FindingID })
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

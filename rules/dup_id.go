@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/doisanh/doisanh/match"
@@ -89,7 +90,7 @@ func (c *Checker) reissue(id string, owner int32, wrong []int32) string {
 		p := &pop.People[r]
 		s := pop.Str(p.RawName)
 		if p.Birth.Precision != normalize.PrecisionNone {
-			s += ", sinh " + itoa(int(p.Birth.Year))
+			s += ", sinh " + strconv.Itoa(int(p.Birth.Year))
 		}
 		if g := p.Gender.String(); g != "" {
 			s += ", " + g

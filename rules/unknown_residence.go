@@ -113,30 +113,14 @@ func (unknownResidenceCheck) CheckPerson(pl *Places, row *Row, out []record.Find
 	return append(out, f)
 }
 
-// communeDigits returns the digits of a commune code, with leading zeros
-// restored to 5 digits; "" when there are none.
+// communeDigits returns a commune code in its 5-digit form
+// (normalize.CommuneCode); "" when it has no digits, and the value as
+// written when it is not a number (it will be INVALID_CODE).
 func communeDigits(s string) string {
-	var buf [8]byte
-	b := buf[:0]
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case '0' <= c && c <= '9':
-			if len(b) == len(buf) {
-				return strings.TrimSpace(s) // too long: keep as written, it will be invalid
-			}
-			b = append(b, c)
-		case c == ' ' || c == '.' || c == '\t':
-		default:
-			return strings.TrimSpace(s)
-		}
+	if d, ok := normalize.CommuneCode(s); ok {
+		return d
 	}
-	if len(b) == 0 {
-		return ""
-	}
-	for len(b) < 5 {
-		b = append([]byte{'0'}, b...)
-	}
-	return string(b)
+	return strings.TrimSpace(s)
 }
 
 func hasCode(cs []admin.Commune, code string) bool {

@@ -181,3 +181,26 @@ func (r Result) Worst(minPrecision, minRecall float64) []string {
 	}
 	return out
 }
+
+// RowJSON is one row of "doisanh score --json": a rule and subtype, or
+// the total (Rule "TOTAL"), with its ratios worked out.
+type RowJSON struct {
+	Rule      string  `json:"rule"`
+	Subtype   string  `json:"subtype"`
+	Truth     int     `json:"truth"`
+	Found     int     `json:"found"`
+	Correct   int     `json:"correct"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+}
+
+// JSONRows returns the rows of r and then its total as "doisanh score
+// --json" prints them.
+func (r Result) JSONRows() []RowJSON {
+	rows := make([]RowJSON, 0, len(r.Rows)+1)
+	for _, x := range append(slices.Clone(r.Rows), r.Total) {
+		rows = append(rows, RowJSON{x.Rule, x.Subtype, x.Truth, x.Found, x.Correct, x.Precision(), x.Recall(), x.F1()})
+	}
+	return rows
+}

@@ -49,4 +49,17 @@ func TestCompare(t *testing.T) {
 	if got := res.Worst(0.99, 0.98); len(got) != 2 {
 		t.Errorf("Worst = %v", got)
 	}
+
+	// The rows of "doisanh score --json": one per rule and subtype, then
+	// TOTAL, with the ratios worked out; res.Rows is left as it was.
+	rows := res.JSONRows()
+	if len(rows) != len(tests)+1 || len(res.Rows) != len(tests) {
+		t.Fatalf("JSONRows: %d rows (Rows %d), want %d", len(rows), len(res.Rows), len(tests)+1)
+	}
+	if r := rows[0]; r.Rule != "DUP_ID" || r.Subtype != "POPULATION" || r.Found != 2 || r.Precision != 0.5 || r.F1 != 0.5 {
+		t.Errorf("JSONRows[0] = %+v", r)
+	}
+	if r := rows[len(rows)-1]; r.Rule != "TOTAL" || r.Truth != 4 || r.Correct != 2 || r.Recall != 0.5 {
+		t.Errorf("JSONRows total = %+v", r)
+	}
 }

@@ -267,7 +267,7 @@ func TestRunOutputContract(t *testing.T) {
 	}
 	path := filepath.Join(out1, "findings.parquet")
 
-	// Columns and types of record.Finding (DESIGN.md section 3), in order.
+	// Columns and types of record.Finding (docs/OUTPUTS.md), in order.
 	want := []string{"finding_id VARCHAR", "rule VARCHAR", "subtype VARCHAR", "severity VARCHAR",
 		"province_code VARCHAR", "commune_code VARCHAR", "commune_name VARCHAR", "person_id VARCHAR",
 		"full_name VARCHAR", "birth_date VARCHAR", "source VARCHAR", "source_key VARCHAR",

@@ -12,7 +12,7 @@ import (
 	"syscall"
 )
 
-// Exit codes (DESIGN.md section 6).
+// Exit codes (README.md, "Commands").
 const (
 	exitOK    = 0
 	exitFail  = 1

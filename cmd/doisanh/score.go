@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,23 +71,6 @@ func readParquet[T any](path string) ([]T, error) {
 	return rows, nil
 }
 
-type scoreRowJSON struct {
-	Rule      string  `json:"rule"`
-	Subtype   string  `json:"subtype"`
-	Truth     int     `json:"truth"`
-	Found     int     `json:"found"`
-	Correct   int     `json:"correct"`
-	Precision float64 `json:"precision"`
-	Recall    float64 `json:"recall"`
-	F1        float64 `json:"f1"`
-}
-
 func writeScoreJSON(cmd *cobra.Command, res score.Result) error {
-	rows := make([]scoreRowJSON, 0, len(res.Rows)+1)
-	for _, r := range append(res.Rows, res.Total) {
-		rows = append(rows, scoreRowJSON{r.Rule, r.Subtype, r.Truth, r.Found, r.Correct, r.Precision(), r.Recall(), r.F1()})
-	}
-	enc := json.NewEncoder(cmd.OutOrStdout())
-	enc.SetIndent("", "  ")
-	return enc.Encode(rows)
+	return writeJSON(cmd.OutOrStdout(), res.JSONRows())
 }

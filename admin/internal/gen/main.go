@@ -1,8 +1,10 @@
 // Command gen turns the reference lists of Vietnamese administrative units
-// in /work/shared/reference into the compact CSV files embedded by package
-// admin (admin/data). Run it from the module root:
+// (the GSO lists as collected by github.com/tranngocminhhieu/vietnamadminunits,
+// see admin/data/README.md) into the compact CSV files embedded by package
+// admin (admin/data). Run it from the module root, with -src naming the
+// directory that holds the three reference CSV files:
 //
-//	go run ./admin/internal/gen -src /work/shared/reference -out admin/data
+//	go run ./admin/internal/gen -src DIR [-out admin/data]
 //
 // It keeps each commune's code, official name and level, the legacy
 // districts and the provinces of both lists, and the legacy-to-2025
@@ -31,9 +33,17 @@ const (
 )
 
 func main() {
-	src := flag.String("src", "/work/shared/reference", "directory holding the reference CSV files")
-	out := flag.String("out", "admin/data", "directory to write the embedded CSV files to")
+	src := flag.String("src", "", "directory holding the reference CSV files "+legacyFile+", "+currentFile+" and "+convFile+" (required)")
+	out := flag.String("out", "admin/data", "directory to write the embedded CSV files to, relative to the module root")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./admin/internal/gen -src DIR [-out admin/data]")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	if *src == "" || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(*src, *out); err != nil {
 		log.Fatal(err)
 	}
