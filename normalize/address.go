@@ -17,6 +17,10 @@ type AddressOptions struct {
 	// names none and a commune name is found in several provinces. "" means
 	// any province.
 	Province string
+	// MemoSize bounds the number of distinct addresses whose result Parse
+	// remembers (the pipeline parses the same few thousand addresses for
+	// millions of rows). 0 means 1<<16; a negative value turns the memo off.
+	MemoSize int
 }
 
 // AddressStatus says whether an address was placed in one 2025 commune.
@@ -75,6 +79,7 @@ type AddressParser struct {
 	conv      [][]int32            // legacy commune index -> 2025 commune indexes
 
 	match matchIndex
+	memo  *addrMemo // nil when off
 }
 
 type addrList struct {
@@ -179,6 +184,12 @@ func NewAddressParser(u *admin.Units, opts AddressOptions) *AddressParser {
 		addPrefixes(k)
 	}
 	p.buildMatchIndex()
+	switch {
+	case opts.MemoSize == 0:
+		p.memo = newAddrMemo(1 << 16)
+	case opts.MemoSize > 0:
+		p.memo = newAddrMemo(opts.MemoSize)
+	}
 	return p
 }
 
@@ -499,8 +510,23 @@ type addrUnit struct {
 }
 
 // Parse reads one address. It never fails: an address it cannot place has
-// Status AddressUnresolved and a Reason.
+// Status AddressUnresolved and a Reason. Results are remembered per distinct
+// address (AddressOptions.MemoSize), so the Current and Legacy slices of a
+// result are shared between calls and must not be modified.
 func (p *AddressParser) Parse(s string) AddressResult {
+	if p.memo == nil {
+		return p.parse(s)
+	}
+	if r, ok := p.memo.get(s); ok {
+		return r
+	}
+	r := p.parse(s)
+	p.memo.put(s, r)
+	return r
+}
+
+// parse is Parse without the memo.
+func (p *AddressParser) parse(s string) AddressResult {
 	if len(s) > 1024 { // the administrative units are at the end
 		i := len(s) - 1024
 		for i < len(s) && !utf8.RuneStart(s[i]) {

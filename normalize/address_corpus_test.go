@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/doisanh/doisanh/admin"
 )
 
 type corpusRow struct{ class, address, code, note string }
@@ -109,5 +111,26 @@ func TestAddressCorpus(t *testing.T) {
 	}
 	if all.confOK*100 < all.conf*99 {
 		t.Errorf("%d of %d confident answers right (%.1f %%), want >= 99 %%", all.confOK, all.conf, 100*float64(all.confOK)/float64(all.conf))
+	}
+}
+
+// BenchmarkParseAddressCorpus is the per-address cost over the messy corpus:
+// "cold" parses every address afresh (the memo off), "memo" parses the
+// corpus again and again the way the pipeline meets repeated addresses.
+func BenchmarkParseAddressCorpus(b *testing.B) {
+	rows := readAddressCorpus(b)
+	for _, bc := range []struct {
+		name string
+		memo int
+	}{{"cold", -1}, {"memo", 0}} {
+		p := NewAddressParser(admin.Default(), AddressOptions{MemoSize: bc.memo})
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				addrSink = p.Parse(rows[i%len(rows)].address)
+				i++
+			}
+		})
 	}
 }

@@ -203,6 +203,7 @@ type mWord struct {
 	// unitExact: written exactly as the unit word "tỉnh" or "huyện" with its accents ("Tỉnh",
 	// "huyện"), which no name contains.
 	unitExact bool
+	raw       string // as written (after splitGlued)
 }
 
 // splitGlued rewrites s so that words run together are apart again: a
@@ -282,7 +283,7 @@ func matchWords(s string) []mWord {
 		r, _ := utf8.DecodeRuneInString(s[tok.start:])
 		raw := strings.ToLower(s[tok.start:tok.end])
 		exact := raw == "tỉnh" || raw == "huyện"
-		words = append(words, mWord{key: strings.Clone(k), unit: addrUnitWords[k], upper: unicode.IsUpper(r), seg: int(tok.seg), unitExact: exact})
+		words = append(words, mWord{key: strings.Clone(k), unit: addrUnitWords[k], upper: unicode.IsUpper(r), seg: int(tok.seg), unitExact: exact, raw: s[tok.start:tok.end]})
 	}
 	// Two-word unit words: "thi tran", "thi xa", "thanh pho" (the second word
 	// carries the kind, the first is dropped from names by marking it a unit).
@@ -323,13 +324,18 @@ type addrMatch struct {
 	hasProv       bool
 	second        string // the runner-up, for the explanation
 	hits          []mHit
+	prov          mHit
+	words         []mWord
 	nCand         int
 }
 
-func (p *AddressParser) hits(words []mWord) []mHit {
+// hits finds the names in words: exactly, and with fuzzy also one typing
+// slip away.
+func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 	m := &p.match
 	var out []mHit
-	var buf []byte
+	var buf, del [96]byte
+	var seen [16]string
 	for a := 0; a < len(words); a++ {
 		unit, unitKey := uint8(0), ""
 		if a > 0 {
@@ -341,32 +347,45 @@ func (p *AddressParser) hits(words []mWord) []mHit {
 				continue
 			}
 		}
-		buf = buf[:0]
+		kb := buf[:0]
 		for b := a + 1; b <= len(words) && b-a <= 6; b++ {
 			if b-1 > a && words[b-1].unitExact {
 				break // a unit word ends a name ("Sơn, Tỉnh ..." is not "Sơn Tịnh")
 			}
-			buf = append(buf, words[b-1].key...)
-			key := string(buf)
-			found := false
-			for _, e := range m.names[key] {
-				found = true
-				out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, typed: key, name: key})
+			if len(kb)+len(words[b-1].key) > len(buf) {
+				break
 			}
-			if found || len(key) < 5 || key[0] >= '0' && key[0] <= '9' || words[a].unit != 0 {
+			kb = append(kb, words[b-1].key...)
+			if es, ok := m.names[string(kb)]; ok {
+				key := string(kb)
+				for _, e := range es {
+					out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, typed: key, name: key})
+				}
+				continue
+			}
+			if !fuzzy || len(kb) < 5 || len(kb) > 24 || b-a > 4 || kb[0] >= '0' && kb[0] <= '9' || words[a].unit != 0 {
 				continue
 			}
 			// One typing slip: a letter too many, too few or wrong.
-			seen := map[string]bool{}
+			nSeen := 0
+			key := ""
 			// extra: the text has a letter more than the name; a shorter
 			// name needs that, or a unit word before it.
 			try := func(name string, extra bool) {
-				if seen[name] {
-					return
+				for _, x := range seen[:nSeen] {
+					if x == name {
+						return
+					}
 				}
-				seen[name] = true
+				if nSeen < len(seen) {
+					seen[nSeen] = name
+					nSeen++
+				}
 				if len(name) < 6 && !(extra && (len(name) >= 5 || unit == 1+mCommune && len(name) >= 4)) {
 					return
+				}
+				if key == "" {
+					key = string(kb)
 				}
 				for _, e := range m.names[name] {
 					if e.numeric || e.initial {
@@ -375,14 +394,16 @@ func (p *AddressParser) hits(words []mWord) []mHit {
 					out = append(out, mHit{e: e, a: a, b: b, cost: 1, unit: unit, unitKey: unitKey, typed: key, name: name})
 				}
 			}
-			for _, n := range m.dels[key] {
+			for _, n := range m.dels[string(kb)] {
 				try(n, false)
 			}
-			for i := 0; i < len(key); i++ {
-				d := key[:i] + key[i+1:]
-				try(d, true)
-				for _, n := range m.dels[d] {
-					if addrReplaced1(n, key) {
+			for i := 0; i < len(kb); i++ {
+				d := append(append(del[:0], kb[:i]...), kb[i+1:]...)
+				if _, ok := m.names[string(d)]; ok {
+					try(string(d), true)
+				}
+				for _, n := range m.dels[string(d)] {
+					if addrReplaced1(n, unsafeString(kb)) {
 						try(n, false)
 					}
 				}
@@ -428,13 +449,23 @@ func hitWeight(h mHit, kind uint8) float64 {
 // matchTriples scores every commune the text may name with the district and
 // province that best agree with it.
 func (p *AddressParser) matchTriples(words []mWord) addrMatch {
-	hits := p.hits(words)
+	// Typing slips are looked for only when the names as written do not
+	// settle the address.
+	m := p.scoreHits(words, p.hits(words, false))
+	if m.ok && m.hasDist && m.hasProv && m.margin >= 1 {
+		return m
+	}
+	return p.scoreHits(words, p.hits(words, true))
+}
+
+func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	type cand struct {
 		list    admin.List
 		idx     int32
 		score   float64
 		com     mHit
 		dist    mHit
+		prov    mHit
 		hasD    bool
 		hasP    bool
 		coverB  int
@@ -442,6 +473,15 @@ func (p *AddressParser) matchTriples(words []mWord) addrMatch {
 	}
 	var cands []cand
 	overlap := func(x, y mHit) bool { return x.a < y.b && y.a < x.b }
+	var allD, allP, dBuf, pBuf []int
+	for j, h := range hits {
+		switch h.e.kind {
+		case mDistrict:
+			allD = append(allD, j)
+		case mProvince:
+			allP = append(allP, j)
+		}
+	}
 	for _, h := range hits {
 		if h.e.kind != mCommune {
 			continue
@@ -458,27 +498,31 @@ func (p *AddressParser) matchTriples(words []mWord) addrMatch {
 		} else {
 			curProv = h.e.prov
 		}
-		var dHits, pHits []int
-		for j, d := range hits {
-			if overlap(d, h) {
-				continue
-			}
-			switch d.e.kind {
-			case mDistrict:
-				if h.e.list != admin.Legacy || p.districts[d.e.idx].code != distCode {
-					continue
-				}
-				if d.e.numeric && d.unit != 1+mDistrict && d.unit != 4 {
-					continue
-				}
-				dHits = append(dHits, j)
-			case mProvince:
-				if h.e.list == admin.Legacy && d.e.prov != legProv || h.e.list == admin.Current && p.legToCur[d.e.prov] != curProv {
-					continue
-				}
-				pHits = append(pHits, j)
+		dHits, pHits := dBuf[:0], pBuf[:0]
+		distI := int32(-1)
+		if h.e.list == admin.Legacy {
+			if i, ok := p.match.distIdx[distCode]; ok {
+				distI = i
 			}
 		}
+		for _, j := range allD {
+			d := &hits[j]
+			if d.e.idx != distI || overlap(*d, h) {
+				continue
+			}
+			if d.e.numeric && d.unit != 1+mDistrict && d.unit != 4 {
+				continue
+			}
+			dHits = append(dHits, j)
+		}
+		for _, j := range allP {
+			d := &hits[j]
+			if h.e.list == admin.Legacy && d.e.prov != legProv || h.e.list == admin.Current && p.legToCur[d.e.prov] != curProv || overlap(*d, h) {
+				continue
+			}
+			pHits = append(pHits, j)
+		}
+		dBuf, pBuf = dHits, pHits
 		bestD, bestP := 0.0, 0.0
 		for _, dj := range append(dHits, -1) {
 			wd := 0.0
@@ -508,6 +552,9 @@ func (p *AddressParser) matchTriples(words []mWord) addrMatch {
 					c.hasD, c.hasP = dj >= 0, pj >= 0
 					if dj >= 0 {
 						c.dist = hits[dj]
+					}
+					if pj >= 0 {
+						c.prov = hits[pj]
 					}
 				}
 			}
@@ -578,7 +625,7 @@ func (p *AddressParser) matchTriples(words []mWord) addrMatch {
 		}
 	}
 	return addrMatch{ok: true, list: best.list, idx: best.idx, score: best.score, margin: best.score - second,
-		com: best.com, dist: best.dist, hasDist: best.hasD, hasProv: best.hasP, second: secondName, nCand: n, hits: hits}
+		com: best.com, dist: best.dist, hasDist: best.hasD, hasProv: best.hasP, second: secondName, nCand: n, hits: hits, prov: best.prov, words: words}
 }
 
 // matchUnitKey identifies the unit a candidate stands for: a legacy commune
@@ -593,9 +640,66 @@ func (p *AddressParser) matchUnitKey(l admin.List, i int32) string {
 	return "C" + p.lists[admin.Current].communes[i].Code
 }
 
+// text is the span of h as written.
+func (m *addrMatch) text(h mHit) string {
+	return m.spanText(h.a, h.b)
+}
+
+func (m *addrMatch) spanText(a, b int) string {
+	var sb strings.Builder
+	for i := a; i < b && i < len(m.words); i++ {
+		if i > a {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(m.words[i].raw)
+	}
+	return sb.String()
+}
+
+// withUnit is the span of h with the unit word written before it.
+func (m *addrMatch) withUnit(h mHit) string {
+	a := h.a
+	for a > 0 && m.words[a-1].unit != 0 && a > h.a-2 {
+		a--
+	}
+	return m.spanText(a, h.b)
+}
+
+func addrBareName(c admin.Commune) string {
+	return c.Name
+}
+
+// matchParts replaces the parser's commune, district and province with the
+// names the matcher found; a village, street or house that swallowed the
+// commune name is dropped for the words before the commune.
+func (m *addrMatch) matchParts(parts Address) Address {
+	com := m.withUnit(m.com)
+	parts.Commune, parts.District, parts.Province = com, "", ""
+	if m.hasDist {
+		parts.District = m.withUnit(m.dist)
+	}
+	if m.hasProv {
+		parts.Province = m.withUnit(m.prov)
+	}
+	name := addrNameKey(m.text(m.com))
+	for _, f := range []*string{&parts.House, &parts.Street, &parts.Village} {
+		if *f != "" && strings.Contains(addrNameKey(*f), name) {
+			*f = ""
+		}
+	}
+	if parts.House == "" && parts.Street == "" && parts.Village == "" {
+		a := m.com.a
+		for a > 0 && m.words[a-1].unit != 0 && a > m.com.a-2 {
+			a--
+		}
+		parts.Village = m.spanText(0, a)
+	}
+	return parts
+}
+
 // matchResult turns the matcher's answer into a result.
 func (p *AddressParser) matchResult(m addrMatch, parts Address) AddressResult {
-	res := AddressResult{Parts: parts}
+	res := AddressResult{Parts: m.matchParts(parts)}
 	var notes []string
 	if m.list == admin.Current {
 		res.Current = []admin.Commune{p.lists[admin.Current].communes[m.idx]}
@@ -608,28 +712,28 @@ func (p *AddressParser) matchResult(m addrMatch, parts Address) AddressResult {
 	}
 	if m.com.e.old > 0 {
 		o := p.match.oldNames[m.com.e.old-1]
-		y := ""
+		y := " (nguồn không ghi năm)"
 		if o.year != "" {
 			y = " năm " + o.year
 		}
-		notes = append(notes, fmt.Sprintf("%q là tên cũ trước sáp nhập%s, nay là %s", m.com.typed, y, res.Legacy[0].Name))
+		notes = append(notes, fmt.Sprintf("%q là tên cũ trước sáp nhập%s, nay là %s (%s)", m.text(m.com), y, res.Legacy[0].Name, res.Legacy[0].DistrictName))
 	}
 	if m.hasDist && m.dist.e.old > 0 {
 		o := p.match.oldNames[m.dist.e.old-1]
-		y := ""
+		y := " (nguồn không ghi năm)"
 		if o.year != "" {
 			y = " năm " + o.year
 		}
-		notes = append(notes, fmt.Sprintf("%q là tên cũ trước sáp nhập%s, nay thuộc %s", m.dist.typed, y, res.Legacy[0].DistrictName))
+		notes = append(notes, fmt.Sprintf("%q là tên cũ trước sáp nhập%s, nay thuộc %s", m.text(m.dist), y, res.Legacy[0].DistrictName))
 	}
 	if m.com.cost > 0 {
-		notes = append(notes, fmt.Sprintf("đọc %q là %q", m.com.typed, m.com.name))
+		notes = append(notes, fmt.Sprintf("đọc %q là %s", m.text(m.com), addrBareName(p.lists[m.list].communes[m.idx])))
 	}
 	if m.hasDist && m.dist.cost > 0 {
-		notes = append(notes, fmt.Sprintf("đọc %q là %q", m.dist.typed, m.dist.name))
+		notes = append(notes, fmt.Sprintf("đọc %q là %s", m.text(m.dist), res.Legacy[0].DistrictName))
 	}
 	if m.hasDist && m.dist.e.initial {
-		notes = append(notes, fmt.Sprintf("%q là chữ viết tắt của %s", strings.ToUpper(m.dist.typed), res.Legacy[0].DistrictName))
+		notes = append(notes, fmt.Sprintf("%q là chữ viết tắt của %s", m.text(m.dist), res.Legacy[0].DistrictName))
 	}
 	// Confidence: how much agrees, and how far the runner-up is behind.
 	conf := 0.55
