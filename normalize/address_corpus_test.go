@@ -91,6 +91,31 @@ func TestAddressCorpus(t *testing.T) {
 			t.Logf("ok   %-9s %q %.2f %s", row.class, row.address, r.Confidence, r.Reason)
 		}
 	}
+	// How often an answer is right at each confidence.
+	var buckets [4]struct{ n, ok int }
+	for _, row := range rows {
+		r := p.Parse(row.address)
+		ok := len(r.Legacy) == 1 && r.Legacy[0].Code == row.code
+		i := 0
+		switch {
+		case r.Confidence >= 0.9:
+			i = 3
+		case r.Confidence >= confidentAt:
+			i = 2
+		case r.Confidence >= 0.5:
+			i = 1
+		}
+		buckets[i].n++
+		if ok {
+			buckets[i].ok++
+		}
+	}
+	var cb strings.Builder
+	cb.WriteString("| confidence | answers | right |\n|---|---|---|\n")
+	for i, name := range []string{"< 0.5", "0.5-0.8", "0.8-0.9", ">= 0.9"} {
+		fmt.Fprintf(&cb, "| %s | %d | %d |\n", name, buckets[i].n, buckets[i].ok)
+	}
+	t.Log("\n" + cb.String())
 	classes := make([]string, 0, len(by))
 	for c := range by {
 		classes = append(classes, c)

@@ -267,6 +267,8 @@ func FuzzParseAddress(f *testing.F) {
 		"Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An", "12 Nguyễn Trãi, F1, Q5, HCM", "P.10 Q.3 TP.HCM",
 		"Ea H'leo, Đắk Lắk", "Số nhà 12, ngõ 5, đường Lê Duẩn", "Tổ dân phố", "xa", "thi tran, ,", "\xff\xfe",
 		"Phường 0000000000000000001", norm.NFD.String("Thị trấn Quán Hành"), strings.Repeat("Xã Tân Phú ", 200),
+		"XNghi Phong, HNghi Lộc, T Nghệ An", "Thạch LongThạch HàT.Hà Tĩnh", "P7, PN, TP. Hồ Chí Minh", "XThạnh Đức, HGò Dầ6u",
+		"P. Nghi Hương Thị xã Cửa Lò", "7Sơn", "A1B2C3", "ĐăkLăk BMT", strings.Repeat("XA", 300),
 	} {
 		f.Add(s)
 	}
