@@ -278,25 +278,25 @@ func matchWords(s string) []mWord {
 	var t addrTokens
 	t.tokenize(s)
 	words := make([]mWord, 0, len(t.toks))
-	for i, tok := range t.toks {
-		k := t.key(i)
+	keys := string(t.buf) // one copy for all the words' keys
+	for _, tok := range t.toks {
+		k := keys[tok.k0:tok.k1]
 		r, _ := utf8.DecodeRuneInString(s[tok.start:])
-		raw := strings.ToLower(s[tok.start:tok.end])
-		exact := raw == "tỉnh" || raw == "huyện"
-		words = append(words, mWord{key: strings.Clone(k), unit: addrUnitWords[k], upper: unicode.IsUpper(r), seg: int(tok.seg), unitExact: exact, raw: s[tok.start:tok.end]})
+		raw := s[tok.start:tok.end]
+		exact := addrEqualLower(raw, "tỉnh") || addrEqualLower(raw, "huyện")
+		words = append(words, mWord{key: k, unit: addrUnitWords[k], upper: unicode.IsUpper(r), seg: int(tok.seg), unitExact: exact, raw: raw})
 	}
 	// Two-word unit words: "thi tran", "thi xa", "thanh pho" (the second word
 	// carries the kind, the first is dropped from names by marking it a unit).
 	for i := 0; i+1 < len(words); i++ {
-		switch words[i].key + " " + words[i+1].key {
-		case "thi tran":
+		a, b := words[i].key, words[i+1].key
+		switch {
+		case a == "thi" && b == "tran":
 			words[i].unit, words[i+1].unit = 1+mCommune, 1+mCommune
-		case "thi xa":
+		case a == "thi" && b == "xa", a == "t" && b == "x":
 			words[i].unit, words[i+1].unit = 1+mDistrict, 1+mDistrict
-		case "thanh pho", "t pho", "thanh fho", "t p":
+		case (a == "thanh" || a == "t") && (b == "pho" || b == "fho" || b == "p"):
 			words[i].unit, words[i+1].unit = 4, 4
-		case "t x":
-			words[i].unit, words[i+1].unit = 1+mDistrict, 1+mDistrict
 		}
 	}
 	return words
@@ -606,13 +606,11 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	best := cands[0]
 	// The runner-up: the best candidate standing for another unit.
-	bestKey := p.matchUnitKey(best.list, best.idx)
 	second := -100.0
 	secondName := ""
 	n := 0
 	for _, c := range cands[1:] {
-		k := p.matchUnitKey(c.list, c.idx)
-		if k == bestKey {
+		if p.sameUnit(best.list, best.idx, c.list, c.idx) {
 			continue
 		}
 		n++
@@ -628,16 +626,17 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		com: best.com, dist: best.dist, hasDist: best.hasD, hasProv: best.hasP, second: secondName, nCand: n, hits: hits, prov: best.prov, words: words}
 }
 
-// matchUnitKey identifies the unit a candidate stands for: a legacy commune
-// and the 2025 commune it went into whole are the same answer.
-func (p *AddressParser) matchUnitKey(l admin.List, i int32) string {
-	if l == admin.Legacy {
-		if cs := p.conv[i]; len(cs) == 1 {
-			return "C" + p.lists[admin.Current].communes[cs[0]].Code + "L" + p.lists[admin.Legacy].communes[i].Code
-		}
-		return "L" + p.lists[admin.Legacy].communes[i].Code
+// sameUnit reports whether two candidates are one answer: the same commune,
+// or a legacy commune and the 2025 commune it went into whole.
+func (p *AddressParser) sameUnit(l1 admin.List, i1 int32, l2 admin.List, i2 int32) bool {
+	if l1 == l2 {
+		return i1 == i2
 	}
-	return "C" + p.lists[admin.Current].communes[i].Code
+	if l1 == admin.Current {
+		l1, i1, l2, i2 = l2, i2, l1, i1
+	}
+	cs := p.conv[i1]
+	return len(cs) == 1 && cs[0] == i2
 }
 
 // text is the span of h as written.
