@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -171,7 +170,13 @@ func (p *AddressParser) buildMatchIndex() {
 		add(key, mEntity{kind: mCommune, list: admin.Legacy, idx: i, prov: leg.communes[i].ProvinceCode, numeric: isNum(key), old: old})
 	}
 	for k := range m.names {
-		if len(k) < 5 || isNum(k) {
+		if len(k) < 4 || isNum(k) {
+			continue
+		}
+		// The name itself: a text with one letter too many, less that
+		// letter, finds it in the same look-up as a replaced letter.
+		m.dels[k] = append(m.dels[k], k)
+		if len(k) < 5 {
 			continue
 		}
 		for i := 0; i < len(k); i++ {
@@ -363,7 +368,9 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 				}
 				continue
 			}
-			if !fuzzy || len(kb) < 5 || len(kb) > 24 || b-a > 4 || kb[0] >= '0' && kb[0] <= '9' || words[a].unit != 0 {
+			// Slips are looked for within a part of the text, in names
+			// without digits.
+			if !fuzzy || len(kb) < 5 || len(kb) > 24 || b-a > 4 || words[a].unit != 0 || words[b-1].seg != words[a].seg || words[b-1].key[0] <= '9' {
 				continue
 			}
 			// One typing slip: a letter too many, too few or wrong.
@@ -395,16 +402,18 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 				}
 			}
 			for _, n := range m.dels[string(kb)] {
-				try(n, false)
+				if len(n) > len(kb) {
+					try(n, false) // the text misses a letter
+				}
 			}
 			for i := 0; i < len(kb); i++ {
 				d := append(append(del[:0], kb[:i]...), kb[i+1:]...)
-				if _, ok := m.names[string(d)]; ok {
-					try(string(d), true)
-				}
 				for _, n := range m.dels[string(d)] {
-					if addrReplaced1(n, unsafeString(kb)) {
-						try(n, false)
+					switch {
+					case len(n) == len(d):
+						try(n, true) // the text has a letter too many
+					case addrReplaced1(n, unsafeString(kb)):
+						try(n, false) // a letter replaced
 					}
 				}
 			}
@@ -603,14 +612,20 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	}
 	// A district named in the text but not the candidate's counts against
 	// it: "Phú Bình, Chiêm Hóa" is not the 2025 commune Chiêm Hóa's Phú Bình.
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	best := cands[0]
+	bi := 0
+	for i := range cands {
+		if cands[i].score > cands[bi].score {
+			bi = i
+		}
+	}
+	best := cands[bi]
 	// The runner-up: the best candidate standing for another unit.
 	second := -100.0
 	secondName := ""
 	n := 0
-	for _, c := range cands[1:] {
-		if p.sameUnit(best.list, best.idx, c.list, c.idx) {
+	for i := range cands {
+		c := &cands[i]
+		if i == bi || p.sameUnit(best.list, best.idx, c.list, c.idx) {
 			continue
 		}
 		n++
@@ -761,6 +776,19 @@ func (p *AddressParser) matchResult(m addrMatch, parts Address) AddressResult {
 			if h.e.kind == mDistrict && !h.e.initial && h.e.prov == lc.ProvinceCode && !(h.a < m.com.b && m.com.a < h.b) && (!h.e.numeric || h.unit == 1+mDistrict) {
 				notes = append(notes, fmt.Sprintf("xã/phường không thuộc quận/huyện ghi trong địa chỉ (%s); %s thuộc %s", p.districts[h.e.idx].name, lc.Name, lc.DistrictName))
 				conf -= 0.15
+				break
+			}
+		}
+	}
+	// A 2025 commune named like an old district, without a commune word
+	// before it, may be the district of an address whose commune is
+	// unreadable.
+	if m.list == admin.Current && m.com.unit != 1+mCommune {
+		cur := res.Current[0]
+		for _, e := range p.match.names[m.com.name] {
+			if e.kind == mDistrict && !e.initial && p.legToCur[e.prov] == cur.ProvinceCode {
+				conf = min(conf, 0.7)
+				notes = append(notes, fmt.Sprintf("%q cũng là tên quận/huyện cũ (%s); nếu là huyện thì địa chỉ thiếu tên xã/phường", m.text(m.com), p.districts[e.idx].name))
 				break
 			}
 		}
