@@ -19,7 +19,8 @@ type AddressOptions struct {
 	Province string
 	// MemoSize bounds the number of distinct addresses whose result Parse
 	// remembers (the pipeline parses the same few thousand addresses for
-	// millions of rows). 0 means 1<<16; a negative value turns the memo off.
+	// millions of rows; a result takes about half a kilobyte). 0 means
+	// 1<<14; a negative value turns the memo off.
 	MemoSize int
 }
 
@@ -186,7 +187,7 @@ func NewAddressParser(u *admin.Units, opts AddressOptions) *AddressParser {
 	p.buildMatchIndex()
 	switch {
 	case opts.MemoSize == 0:
-		p.memo = newAddrMemo(1 << 16)
+		p.memo = newAddrMemo(1 << 14)
 	case opts.MemoSize > 0:
 		p.memo = newAddrMemo(opts.MemoSize)
 	}
