@@ -75,7 +75,7 @@ meant to be acted on from 0.8; the reason, in Vietnamese, says how an
 uncertain answer was reached or why there is none.`,
 		Example: `  doisanh normalize address "Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An" "P.10, Q.Phú Nhuận, TP.HCM"
   doisanh normalize address "XĐông Sơn,h.Đô Lương,TỉnhNghệAn" "P. Nghi Hương Thị xã Cửa Lò, Nghệ An"`,
-		Args:    minArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			units := admin.Default()
 			if province != "" {
