@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/doisanh/doisanh/admin"
 )
@@ -201,10 +200,9 @@ var addrMoreProvinceAliases = []struct{ key, code string }{
 
 // mWord is one word of the text for the matcher.
 type mWord struct {
-	key   string // folded
-	unit  uint8  // unit-word kind it can be: 0 none, else 1+m* kind, 4 any level ("tp")
-	upper bool   // written with a capital first letter
-	seg   int    // comma-separated segment
+	key  string // folded
+	unit uint8  // unit-word kind it can be: 0 none, else 1+m* kind, 4 any level ("tp")
+	seg  int    // comma-separated segment
 	// unitExact: written exactly as the unit word "tỉnh" or "huyện" with its accents ("Tỉnh",
 	// "huyện"), which no name contains.
 	unitExact bool
@@ -286,10 +284,9 @@ func matchWords(s string) []mWord {
 	keys := string(t.buf) // one copy for all the words' keys
 	for _, tok := range t.toks {
 		k := keys[tok.k0:tok.k1]
-		r, _ := utf8.DecodeRuneInString(s[tok.start:])
 		raw := s[tok.start:tok.end]
 		exact := addrEqualLower(raw, "tỉnh") || addrEqualLower(raw, "huyện")
-		words = append(words, mWord{key: k, unit: addrUnitWords[k], upper: unicode.IsUpper(r), seg: int(tok.seg), unitExact: exact, raw: raw})
+		words = append(words, mWord{key: k, unit: addrUnitWords[k], seg: int(tok.seg), unitExact: exact, raw: raw})
 	}
 	// Two-word unit words: "thi tran", "thi xa", "thanh pho" (the second word
 	// carries the kind, the first is dropped from names by marking it a unit).
@@ -314,7 +311,6 @@ type mHit struct {
 	cost    float64 // typing slips
 	unit    uint8   // unit word right before the span
 	unitKey string  // that word
-	typed   string  // the name as found (squashed)
 	name    string  // the name matched (squashed)
 }
 
@@ -331,7 +327,6 @@ type addrMatch struct {
 	hits          []mHit
 	prov          mHit
 	words         []mWord
-	nCand         int
 }
 
 // hits finds the names in words: exactly, and with fuzzy also one typing
@@ -364,7 +359,7 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 			if es, ok := m.names[string(kb)]; ok {
 				key := string(kb)
 				for _, e := range es {
-					out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, typed: key, name: key})
+					out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, name: key})
 				}
 				continue
 			}
@@ -375,7 +370,6 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 			}
 			// One typing slip: a letter too many, too few or wrong.
 			nSeen := 0
-			key := ""
 			// extra: the text has a letter more than the name; a shorter
 			// name needs that, or a unit word before it.
 			try := func(name string, extra bool) {
@@ -391,14 +385,11 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 				if len(name) < 6 && !(extra && (len(name) >= 5 || unit == 1+mCommune && len(name) >= 4)) {
 					return
 				}
-				if key == "" {
-					key = string(kb)
-				}
 				for _, e := range m.names[name] {
 					if e.numeric || e.initial {
 						continue
 					}
-					out = append(out, mHit{e: e, a: a, b: b, cost: 1, unit: unit, unitKey: unitKey, typed: key, name: name})
+					out = append(out, mHit{e: e, a: a, b: b, cost: 1, unit: unit, unitKey: unitKey, name: name})
 				}
 			}
 			for _, n := range m.dels[string(kb)] {
@@ -469,16 +460,14 @@ func (p *AddressParser) matchTriples(words []mWord) addrMatch {
 
 func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	type cand struct {
-		list    admin.List
-		idx     int32
-		score   float64
-		com     mHit
-		dist    mHit
-		prov    mHit
-		hasD    bool
-		hasP    bool
-		coverB  int
-		distOld bool
+		list  admin.List
+		idx   int32
+		score float64
+		com   mHit
+		dist  mHit
+		prov  mHit
+		hasD  bool
+		hasP  bool
 	}
 	var cands []cand
 	overlap := func(x, y mHit) bool { return x.a < y.b && y.a < x.b }
@@ -622,13 +611,11 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	// The runner-up: the best candidate standing for another unit.
 	second := -100.0
 	secondName := ""
-	n := 0
 	for i := range cands {
 		c := &cands[i]
 		if i == bi || p.sameUnit(best.list, best.idx, c.list, c.idx) {
 			continue
 		}
-		n++
 		if c.score > second {
 			second = c.score
 			secondName = p.lists[c.list].communes[c.idx].Name
@@ -638,7 +625,7 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		}
 	}
 	return addrMatch{ok: true, list: best.list, idx: best.idx, score: best.score, margin: best.score - second,
-		com: best.com, dist: best.dist, hasDist: best.hasD, hasProv: best.hasP, second: secondName, nCand: n, hits: hits, prov: best.prov, words: words}
+		com: best.com, dist: best.dist, hasDist: best.hasD, hasProv: best.hasP, second: secondName, hits: hits, prov: best.prov, words: words}
 }
 
 // sameUnit reports whether two candidates are one answer: the same commune,
@@ -677,10 +664,6 @@ func (m *addrMatch) withUnit(h mHit) string {
 		a--
 	}
 	return m.spanText(a, h.b)
-}
-
-func addrBareName(c admin.Commune) string {
-	return c.Name
 }
 
 // matchParts replaces the parser's commune, district and province with the
@@ -741,7 +724,7 @@ func (p *AddressParser) matchResult(m addrMatch, parts Address) AddressResult {
 		notes = append(notes, fmt.Sprintf("%q là tên cũ trước sáp nhập%s, nay thuộc %s", m.text(m.dist), y, res.Legacy[0].DistrictName))
 	}
 	if m.com.cost > 0 {
-		notes = append(notes, fmt.Sprintf("đọc %q là %s", m.text(m.com), addrBareName(p.lists[m.list].communes[m.idx])))
+		notes = append(notes, fmt.Sprintf("đọc %q là %s", m.text(m.com), p.lists[m.list].communes[m.idx].Name))
 	}
 	if m.hasDist && m.dist.cost > 0 {
 		notes = append(notes, fmt.Sprintf("đọc %q là %s", m.text(m.dist), res.Legacy[0].DistrictName))
