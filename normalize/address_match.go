@@ -175,9 +175,6 @@ func (p *AddressParser) buildMatchIndex() {
 		// The name itself: a text with one letter too many, less that
 		// letter, finds it in the same look-up as a replaced letter.
 		m.dels[k] = append(m.dels[k], k)
-		if len(k) < 5 {
-			continue
-		}
 		for i := 0; i < len(k); i++ {
 			d := k[:i] + k[i+1:]
 			if v := m.dels[d]; len(v) == 0 || v[len(v)-1] != k {
@@ -334,7 +331,7 @@ type addrMatch struct {
 func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 	m := &p.match
 	var out []mHit
-	var buf, del [96]byte
+	var buf [96]byte
 	var seen [16]string
 	for a := 0; a < len(words); a++ {
 		unit, unitKey := uint8(0), ""
@@ -392,25 +389,37 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 					out = append(out, mHit{e: e, a: a, b: b, cost: 1, unit: unit, unitKey: unitKey, name: name})
 				}
 			}
-			for _, n := range m.dels[string(kb)] {
-				if len(n) > len(kb) {
-					try(n, false) // the text misses a letter
-				}
-			}
-			for i := 0; i < len(kb); i++ {
-				d := append(append(del[:0], kb[:i]...), kb[i+1:]...)
-				for _, n := range m.dels[string(d)] {
-					switch {
-					case len(n) == len(d):
-						try(n, true) // the text has a letter too many
-					case addrReplaced1(n, unsafeString(kb)):
-						try(n, false) // a letter replaced
-					}
-				}
-			}
+			p.nearNames(unsafeString(kb), try)
 		}
 	}
 	return out
+}
+
+// nearNames calls fn with each name one typing slip from key (squashed):
+// extra is true when key has a letter more than the name. A name may come
+// more than once.
+func (p *AddressParser) nearNames(key string, fn func(name string, extra bool)) {
+	m := &p.match
+	for _, n := range m.dels[key] {
+		if len(n) > len(key) {
+			fn(n, false) // the text misses a letter
+		}
+	}
+	var del [96]byte
+	if len(key) > len(del)+1 {
+		return
+	}
+	for i := 0; i < len(key); i++ {
+		d := append(append(del[:0], key[:i]...), key[i+1:]...)
+		for _, n := range m.dels[string(d)] {
+			switch {
+			case len(n) == len(d):
+				fn(n, true) // the text has a letter too many
+			case addrReplaced1(n, key):
+				fn(n, false) // a letter replaced
+			}
+		}
+	}
 }
 
 // hitWeight is the evidence a name found in the text gives.

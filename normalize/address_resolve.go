@@ -452,31 +452,37 @@ func (s *addrState) exact(l admin.List, idx []int32, written string) []int32 {
 }
 
 // typo returns the one commune key within one edit of key among the
-// communes of the level and province scope.
+// communes of the level and province scope, found through the matcher's
+// index of names one letter apart.
 func (s *addrState) typo(key, level, provLeg, provCur string) (string, bool) {
-	found := ""
-	for l := range s.p.lists {
-		al := &s.p.lists[l]
-		for i, k := range al.keys {
+	found, ambiguous := "", false
+	s.p.nearNames(squashKey(key), func(name string, _ bool) {
+		for _, e := range s.p.match.names[name] {
+			if e.kind != mCommune || e.initial {
+				continue
+			}
+			al := &s.p.lists[e.list]
+			i := e.idx
 			if provCur != "" && al.curProv[i] != provCur {
 				continue
 			}
-			if admin.List(l) == admin.Legacy && provLeg != "" && al.communes[i].ProvinceCode != provLeg {
+			if e.list == admin.Legacy && provLeg != "" && al.communes[i].ProvinceCode != provLeg {
 				continue
 			}
 			if level != "" && al.communes[i].Level != level {
 				continue
 			}
+			k := al.keys[i]
 			if k == found || !addrWithin1(key, k) {
 				continue
 			}
 			if found != "" {
-				return "", false // two names are one typo away
+				ambiguous = true // two names are one typo away
 			}
 			found = k
 		}
-	}
-	return found, found != ""
+	})
+	return found, found != "" && !ambiguous
 }
 
 // addrWithin1 reports whether a and b are at most one insertion, deletion,
