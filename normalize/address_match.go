@@ -28,6 +28,7 @@ type mEntity struct {
 	list    admin.List // for communes: Legacy or Current
 	idx     int32      // commune index in p.lists[list], district index in p.districts, province: -1
 	prov    string     // province code (legacy list for legacy units, 2025 for 2025 communes)
+	cur     string     // for a province: its 2025 province
 	numeric bool       // a number ("Phường 7", "Quận 5"): needs a unit word before it
 	initial bool       // initials of a name ("PN", "BMT")
 	old     int32      // index+1 in p.oldNames when the name is an old one
@@ -45,6 +46,8 @@ type matchIndex struct {
 	oldNames []addrOldName
 	distIdx  map[string]int32  // legacy district code -> index in p.districts
 	distKey  map[string]string // legacy district code -> squashed name without level word
+	comDist  []int32           // legacy commune index -> index in p.districts
+	distKeys []string          // index in p.districts -> squashed name without level word
 	curProv  map[string]string
 }
 
@@ -118,23 +121,30 @@ func (p *AddressParser) buildMatchIndex() {
 	}
 	for code, name := range p.provName[admin.Legacy] {
 		k := addrNameKey(name)
-		add(squashKey(k), mEntity{kind: mProvince, idx: -1, prov: code})
+		cur := p.legToCur[code]
+		add(squashKey(k), mEntity{kind: mProvince, idx: -1, prov: code, cur: cur})
 		if in := initials(k); len(in) >= 2 {
-			add(in, mEntity{kind: mProvince, idx: -1, prov: code, initial: true})
+			add(in, mEntity{kind: mProvince, idx: -1, prov: code, cur: cur, initial: true})
 		}
 		if in := initialsLast(k); in != "" {
-			add(in, mEntity{kind: mProvince, idx: -1, prov: code, initial: true})
+			add(in, mEntity{kind: mProvince, idx: -1, prov: code, cur: cur, initial: true})
 		}
 	}
 	for _, a := range addrProvinceAliases {
-		add(squashKey(a.key), mEntity{kind: mProvince, idx: -1, prov: a.code})
+		add(squashKey(a.key), mEntity{kind: mProvince, idx: -1, prov: a.code, cur: p.legToCur[a.code]})
 	}
 	for _, a := range addrMoreProvinceAliases {
-		add(a.key, mEntity{kind: mProvince, idx: -1, prov: a.code})
+		add(a.key, mEntity{kind: mProvince, idx: -1, prov: a.code, cur: p.legToCur[a.code]})
 	}
 	legIdx := map[string]int32{}
+	m.comDist = make([]int32, len(leg.communes))
 	for i, c := range leg.communes {
 		legIdx[c.Code] = int32(i)
+		m.comDist[i] = m.distIdx[c.DistrictCode]
+	}
+	m.distKeys = make([]string, len(p.districts))
+	for i, d := range p.districts {
+		m.distKeys[i] = m.distKey[d.code]
 	}
 	for _, o := range p.units.OldNames() {
 		m.oldNames = append(m.oldNames, addrOldName{o.Key, o.Year})
@@ -481,14 +491,18 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 	var cands []cand
 	overlap := func(x, y mHit) bool { return x.a < y.b && y.a < x.b }
 	var allD, allP, dBuf, pBuf []int
+	nCom := 0
 	for j, h := range hits {
 		switch h.e.kind {
+		case mCommune:
+			nCom++
 		case mDistrict:
 			allD = append(allD, j)
 		case mProvince:
 			allP = append(allP, j)
 		}
 	}
+	cands = make([]cand, 0, nCom)
 	for _, h := range hits {
 		if h.e.kind != mCommune {
 			continue
@@ -498,20 +512,15 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		}
 		c := cand{list: h.e.list, idx: h.e.idx, com: h}
 		base := hitWeight(h, mCommune)
-		var distCode, legProv, curProv string
+		var legProv, curProv string
+		distI := int32(-1)
 		if h.e.list == admin.Legacy {
-			lc := &p.lists[admin.Legacy].communes[h.e.idx]
-			distCode, legProv, curProv = lc.DistrictCode, lc.ProvinceCode, p.legToCur[lc.ProvinceCode]
+			legProv, curProv = h.e.prov, p.lists[admin.Legacy].curProv[h.e.idx]
+			distI = p.match.comDist[h.e.idx]
 		} else {
 			curProv = h.e.prov
 		}
 		dHits, pHits := dBuf[:0], pBuf[:0]
-		distI := int32(-1)
-		if h.e.list == admin.Legacy {
-			if i, ok := p.match.distIdx[distCode]; ok {
-				distI = i
-			}
-		}
 		for _, j := range allD {
 			d := &hits[j]
 			if d.e.idx != distI || overlap(*d, h) {
@@ -524,7 +533,7 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		}
 		for _, j := range allP {
 			d := &hits[j]
-			if h.e.list == admin.Legacy && d.e.prov != legProv || h.e.list == admin.Current && p.legToCur[d.e.prov] != curProv || overlap(*d, h) {
+			if h.e.list == admin.Legacy && d.e.prov != legProv || h.e.list == admin.Current && d.e.cur != curProv || overlap(*d, h) {
 				continue
 			}
 			pHits = append(pHits, j)
@@ -576,7 +585,7 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		}
 		// "Thị trấn Hữu Lũng" of Huyện Hữu Lũng when the text names Hữu
 		// Lũng once: the name is the district's, the commune is elsewhere.
-		if h.e.list == admin.Legacy && !c.hasD && p.match.distKey[distCode] == h.name {
+		if h.e.list == admin.Legacy && !c.hasD && p.match.distKeys[distI] == h.name {
 			c.score -= 1
 		}
 		// The commune is the last name of its part of the text.
