@@ -270,8 +270,12 @@ func splitGlued(s string) string {
 	return string(out)
 }
 
+// addrUnitWords are the unit words the matcher knows, folded, with the kind
+// of name they announce (1+mCommune, 1+mDistrict, 1+mProvince, or 4 for
+// "thành phố", a district or a province); "phung" and "huyn" are common
+// misspellings of phường and huyện.
 var addrUnitWords = map[string]uint8{
-	"x": 1 + mCommune, "xa": 1 + mCommune, "p": 1 + mCommune, "phuong": 1 + mCommune, "f": 1 + mCommune, "ph": 1 + mCommune, "tt": 1 + mCommune, "phung": 1 + mCommune, "phong": 0,
+	"x": 1 + mCommune, "xa": 1 + mCommune, "p": 1 + mCommune, "phuong": 1 + mCommune, "f": 1 + mCommune, "ph": 1 + mCommune, "tt": 1 + mCommune, "phung": 1 + mCommune,
 	"q": 1 + mDistrict, "quan": 1 + mDistrict, "h": 1 + mDistrict, "huyen": 1 + mDistrict, "tx": 1 + mDistrict, "huyn": 1 + mDistrict,
 	"t": 1 + mProvince, "tinh": 1 + mProvince,
 	"tp": 4, "thanhpho": 4,
@@ -617,8 +621,6 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 			}
 		}
 	}
-	// A district named in the text but not the candidate's counts against
-	// it: "Phú Bình, Chiêm Hóa" is not the 2025 commune Chiêm Hóa's Phú Bình.
 	bi := 0
 	for i := range cands {
 		if cands[i].score > cands[bi].score {
