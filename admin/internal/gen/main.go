@@ -1,8 +1,9 @@
 // Command gen turns the reference lists of Vietnamese administrative units
-// in /work/shared/reference into the compact CSV files embedded by package
+// (the GSO lists and alias tables of tranngocminhhieu/vietnamadminunits, in a
+// directory given with -src) into the compact CSV files embedded by package
 // admin (admin/data). Run it from the module root:
 //
-//	go run ./admin/internal/gen -src /work/shared/reference -out admin/data
+//	go run ./admin/internal/gen -src REFERENCE_DIR -out admin/data
 //
 // It keeps each commune's code, official name and level, the legacy
 // districts and the provinces of both lists, and the legacy-to-2025
@@ -39,9 +40,12 @@ const (
 )
 
 func main() {
-	src := flag.String("src", "/work/shared/reference", "directory holding the reference CSV files")
+	src := flag.String("src", "", "directory holding the reference CSV files (required)")
 	out := flag.String("out", "admin/data", "directory to write the embedded CSV files to")
 	flag.Parse()
+	if *src == "" {
+		log.Fatal("gen: -src names the directory of the reference CSV files")
+	}
 	if err := run(*src, *out); err != nil {
 		log.Fatal(err)
 	}
