@@ -6,11 +6,12 @@
 //	go run ./admin/internal/gen -src REFERENCE_DIR -out admin/data
 //
 // It keeps each commune's code, official name and level, the legacy
-// districts and the provinces of both lists, and the legacy-to-2025
-// conversion pairs, and the old names of units changed between 2017 and June
-// 2025 (history.csv, from the alias tables). Levels are taken from the name's own prefix (Xã, Phường,
-// Thị trấn, Đặc khu) where it has one, because the source's level column is
-// wrong for a few units (e.g. "Phường 5" of Quận Phú Nhuận is listed as Xã).
+// districts and the provinces of both lists, the legacy-to-2025 conversion
+// pairs, and the old names of units changed between 2017 and June 2025
+// (history.csv, from the alias tables). Levels are taken from the name's own
+// prefix (Xã, Phường, Thị trấn, Đặc khu) where it has one, because the
+// source's level column is wrong for a few units (e.g. "Phường 5" of Quận
+// Phú Nhuận is listed as Xã).
 package main
 
 import (
