@@ -58,6 +58,29 @@ type Units struct {
 	provKeys  map[string][2]int  // folded province name or alias -> index+1 in provinces[l]
 	convert   map[string][]int32 // legacy code -> indexes in lists[Current]
 	sources   map[string][]int32 // current code -> indexes in lists[Legacy]
+	history   []OldName
+}
+
+// OldName is a name a unit had before an administrative change between 2017
+// and June 2025 (a merge, a rename, a town become a ward, a district absorbed
+// by a city), with the legacy unit that succeeded it. Key is the old name
+// folded to lower-case ASCII letters and digits with nothing between them,
+// with or without its level word ("xanghihuong", "nghihuong", "txcualo").
+// Year is the year of the change, "" when the source gives none. Source is
+// the document the change is taken from, or "typing" for a spelling variant
+// that is not a change at all.
+type OldName struct {
+	District bool   // Code is a legacy district code (3 digits), else a commune code (5 digits)
+	Code     string // the successor in the legacy list
+	Key      string
+	Year     string
+	Source   string
+}
+
+// OldNames returns the old names of legacy units, ordered by kind, code and
+// key. The slice is the caller's.
+func (u *Units) OldNames() []OldName {
+	return append([]OldName(nil), u.history...)
 }
 
 type unitList struct {
@@ -194,6 +217,31 @@ func load(fsys embed.FS) (*Units, error) {
 		}
 		u.convert[rec[0]] = append(u.convert[rec[0]], to)
 		u.sources[rec[1]] = append(u.sources[rec[1]], from)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	distCodes := map[string]bool{}
+	for _, c := range u.lists[Legacy].communes {
+		distCodes[c.DistrictCode] = true
+	}
+	err = read("history.csv", 5, func(rec []string) error {
+		o := OldName{Code: rec[1], Key: rec[2], Year: rec[3], Source: rec[4]}
+		switch rec[0] {
+		case "commune":
+			if _, ok := u.lists[Legacy].byCode[o.Code]; !ok {
+				return fmt.Errorf("unknown legacy commune %q", o.Code)
+			}
+		case "district":
+			o.District = true
+			if !distCodes[o.Code] {
+				return fmt.Errorf("unknown legacy district %q", o.Code)
+			}
+		default:
+			return fmt.Errorf("kind %q is not commune or district", rec[0])
+		}
+		u.history = append(u.history, o)
 		return nil
 	})
 	if err != nil {

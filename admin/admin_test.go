@@ -244,3 +244,37 @@ func BenchmarkProvince(b *testing.B) {
 		u.Province(Current, "TP. Hồ Chí Minh")
 	}
 }
+
+func TestOldNames(t *testing.T) {
+	u := Default()
+	olds := u.OldNames()
+	if len(olds) < 3000 {
+		t.Fatalf("%d old names, want the alias tables (~3,900)", len(olds))
+	}
+	found := map[string]OldName{}
+	for _, o := range olds {
+		if o.Key == "" || o.Code == "" {
+			t.Fatalf("empty old name %+v", o)
+		}
+		found[o.Key+"/"+o.Code] = o
+	}
+	// Thị xã Cửa Lò was merged into Thành phố Vinh (Nghệ An) in 2025.
+	vinh := ""
+	for _, c := range u.Communes(Legacy, "40") {
+		if c.DistrictName == "Thành phố Vinh" {
+			vinh = c.DistrictCode
+		}
+	}
+	if o, ok := found["cualo/"+vinh]; !ok || !o.District {
+		t.Errorf("Cửa Lò -> Vinh (%s) missing: %+v", vinh, o)
+	}
+	years := 0
+	for _, o := range olds {
+		if o.Year != "" {
+			years++
+		}
+	}
+	if years < len(olds)*8/10 {
+		t.Errorf("only %d of %d old names have a year", years, len(olds))
+	}
+}

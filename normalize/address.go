@@ -17,6 +17,11 @@ type AddressOptions struct {
 	// names none and a commune name is found in several provinces. "" means
 	// any province.
 	Province string
+	// MemoSize bounds the number of distinct addresses whose result Parse
+	// remembers (the pipeline parses the same few thousand addresses for
+	// millions of rows; a result takes about half a kilobyte). 0 means
+	// 1<<14; a negative value turns the memo off.
+	MemoSize int
 }
 
 // AddressStatus says whether an address was placed in one 2025 commune.
@@ -73,6 +78,9 @@ type AddressParser struct {
 	provName  [2]map[string]string // list -> code -> name without level word
 	legToCur  map[string]string    // legacy province code -> 2025 province code
 	conv      [][]int32            // legacy commune index -> 2025 commune indexes
+
+	match matchIndex
+	memo  *addrMemo // nil when off
 }
 
 type addrList struct {
@@ -175,6 +183,13 @@ func NewAddressParser(u *admin.Units, opts AddressOptions) *AddressParser {
 	}
 	for k := range p.distByKey {
 		addPrefixes(k)
+	}
+	p.buildMatchIndex()
+	switch {
+	case opts.MemoSize == 0:
+		p.memo = newAddrMemo(1 << 14)
+	case opts.MemoSize > 0:
+		p.memo = newAddrMemo(opts.MemoSize)
 	}
 	return p
 }
@@ -496,8 +511,23 @@ type addrUnit struct {
 }
 
 // Parse reads one address. It never fails: an address it cannot place has
-// Status AddressUnresolved and a Reason.
+// Status AddressUnresolved and a Reason. Results are remembered per distinct
+// address (AddressOptions.MemoSize), so the Current and Legacy slices of a
+// result are shared between calls and must not be modified.
 func (p *AddressParser) Parse(s string) AddressResult {
+	if p.memo == nil {
+		return p.parse(s)
+	}
+	if r, ok := p.memo.get(s); ok {
+		return r
+	}
+	r := p.parse(s)
+	p.memo.put(s, r)
+	return r
+}
+
+// parse is Parse without the memo.
+func (p *AddressParser) parse(s string) AddressResult {
 	if len(s) > 1024 { // the administrative units are at the end
 		i := len(s) - 1024
 		for i < len(s) && !utf8.RuneStart(s[i]) {
@@ -512,10 +542,46 @@ func (p *AddressParser) Parse(s string) AddressResult {
 	t.tokenize(s)
 	defer func() { t.s = "" }() // do not keep the input alive in the pool
 	if len(t.toks) == 0 {
-		return AddressResult{Status: AddressUnresolved, Reason: "empty address"}
+		return AddressResult{Status: AddressUnresolved, Reason: "địa chỉ trống"}
 	}
 	w.state = addrState{p: p, t: t, units: p.group(t, w.units[:0]), notes: w.notes[:0]}
-	return w.state.resolve()
+	r := w.state.resolve()
+	// The parser's reading stands when it placed a legacy commune in the
+	// district and province written, with nothing to remark.
+	if r.Status == AddressResolved && len(r.Legacy) == 1 && r.Reason == "" && r.Confidence >= 0.9 {
+		return r
+	}
+	m := p.matchTriples(matchWords(s))
+	// The matcher's reading needs the hierarchy, or a unit word and a clear
+	// lead, to stand.
+	if !m.ok || m.margin < 0.25 || !m.hasDist && !m.hasProv && !(m.com.unit == 1+mCommune && m.margin >= 1.5) {
+		return r
+	}
+	mr := p.matchResult(m, r.Parts)
+	sameLegacy := len(r.Legacy) == 1 && len(mr.Legacy) == 1 && r.Legacy[0].Code == mr.Legacy[0].Code
+	switch {
+	case sameLegacy && r.Status == mr.Status && r.Confidence >= mr.Confidence:
+		return r
+	case r.Status != AddressResolved:
+		return mr
+	case len(mr.Legacy) == 1 && !sameLegacy && m.hasDist:
+		// "Phú Bình, Chiêm Hóa, Tuyên Quang": the old commune in the old
+		// district explains more of the text than the 2025 commune Chiêm Hóa.
+		if len(r.Legacy) == 0 && len(r.Current) == 1 {
+			mr.Reason = addrJoin(mr.Reason, fmt.Sprintf("đọc theo địa chỉ cũ (xã/phường và quận/huyện), không phải %s năm 2025", r.Current[0].Name))
+		}
+		return mr
+	case mr.Confidence > r.Confidence:
+		return mr
+	}
+	return r
+}
+
+func addrJoin(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // addrScratch is the working memory of one Parse call, reused through a

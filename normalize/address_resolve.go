@@ -247,9 +247,9 @@ func (s *addrState) resolve() AddressResult {
 	var res AddressResult
 	s.fillParts(&res.Parts)
 	if s.com < 0 {
-		res.Status, res.Reason = AddressUnresolved, "no commune word"
+		res.Status, res.Reason = AddressUnresolved, "không tìm thấy tên xã/phường/thị trấn"
 		if s.prov < 0 && s.dist < 0 {
-			res.Reason = "no commune, district or province name"
+			res.Reason = "không tìm thấy tên xã, quận/huyện hay tỉnh/thành phố nào"
 		}
 		return res
 	}
@@ -265,7 +265,7 @@ func (s *addrState) resolve() AddressResult {
 			}
 		} else {
 			s.conf -= 0.1
-			s.note("unknown province %q", res.Parts.Province)
+			s.note("không rõ tỉnh/thành phố %q", res.Parts.Province)
 		}
 	}
 	// District scope (legacy only).
@@ -282,7 +282,7 @@ func (s *addrState) resolve() AddressResult {
 		}
 		if len(dists) == 0 {
 			s.conf -= 0.2
-			s.note("unknown district %q", res.Parts.District)
+			s.note("không rõ quận/huyện %q", res.Parts.District)
 		}
 	}
 	cu := s.units[s.com]
@@ -293,19 +293,19 @@ func (s *addrState) resolve() AddressResult {
 		if alt, ok := s.typo(string(key), cu.level, provLeg, provCur); ok {
 			list, idx = s.candidates(alt, cu.level, provLeg, provCur, dists)
 			s.conf -= 0.15
-			s.note("read %q as %q", string(key), alt)
+			s.note("đọc %q là %q", string(key), alt)
 		}
 	}
 	name := s.t.text(cu.w1, cu.n1)
 	idx = s.exact(list, idx, name)
 	if len(idx) == 0 {
 		res.Status, res.Confidence = AddressUnresolved, 0
-		res.Reason = fmt.Sprintf("unknown commune name %q", name)
+		res.Reason = fmt.Sprintf("không có xã/phường/thị trấn tên %q", name)
 		switch {
 		case provLeg != "":
-			res.Reason += " in " + p.provName[admin.Legacy][provLeg]
+			res.Reason += " ở " + p.provName[admin.Legacy][provLeg]
 		case provCur != "":
-			res.Reason += " in " + p.provName[admin.Current][provCur]
+			res.Reason += " ở " + p.provName[admin.Current][provCur]
 		}
 		return res
 	}
@@ -325,7 +325,7 @@ func (s *addrState) resolve() AddressResult {
 			s.conf -= 0.05
 		case in == 0:
 			s.conf -= 0.2
-			s.note("not in the default province %s", p.provName[admin.Current][p.defProv])
+			s.note("không thuộc tỉnh mặc định %s", p.provName[admin.Current][p.defProv])
 		}
 	} else if s.prov < 0 {
 		s.conf -= 0.1
@@ -358,14 +358,14 @@ func (s *addrState) resolve() AddressResult {
 	case len(res.Legacy) == 1:
 		res.Status = AddressAmbiguous
 		l := res.Legacy[0]
-		s.notes = append([]string{fmt.Sprintf("legacy %s (%s, %s) was divided between %d communes", l.Name, l.DistrictName, l.ProvinceName, len(res.Current))}, s.notes...)
+		s.notes = append([]string{fmt.Sprintf("%s (%s, %s) đã được chia cho %d xã/phường năm 2025", l.Name, l.DistrictName, l.ProvinceName, len(res.Current))}, s.notes...)
 	default:
 		res.Status = AddressAmbiguous
 		n := len(res.Current)
 		if list == admin.Legacy {
 			n = len(res.Legacy)
 		}
-		s.notes = append([]string{fmt.Sprintf("ambiguous: %d communes named %q", n, name)}, s.notes...)
+		s.notes = append([]string{fmt.Sprintf("chưa rõ: có %d xã/phường tên %q", n, name)}, s.notes...)
 	}
 	if res.Status == AddressAmbiguous {
 		s.conf = min(s.conf, 0.5) / float64(len(res.Current))
@@ -423,7 +423,7 @@ func (s *addrState) candidates(key, level, provLeg, provCur string, dists []stri
 	idx := filter(admin.Legacy, false)
 	if len(idx) > 0 && len(dists) > 0 {
 		s.conf -= 0.2
-		s.note("commune not in the district written")
+		s.note("xã/phường không thuộc quận/huyện ghi trong địa chỉ")
 	}
 	return admin.Legacy, idx
 }
@@ -452,31 +452,37 @@ func (s *addrState) exact(l admin.List, idx []int32, written string) []int32 {
 }
 
 // typo returns the one commune key within one edit of key among the
-// communes of the level and province scope.
+// communes of the level and province scope, found through the matcher's
+// index of names one letter apart.
 func (s *addrState) typo(key, level, provLeg, provCur string) (string, bool) {
-	found := ""
-	for l := range s.p.lists {
-		al := &s.p.lists[l]
-		for i, k := range al.keys {
+	found, ambiguous := "", false
+	s.p.nearNames(squashKey(key), func(name string, _ bool) {
+		for _, e := range s.p.match.names[name] {
+			if e.kind != mCommune || e.initial {
+				continue
+			}
+			al := &s.p.lists[e.list]
+			i := e.idx
 			if provCur != "" && al.curProv[i] != provCur {
 				continue
 			}
-			if admin.List(l) == admin.Legacy && provLeg != "" && al.communes[i].ProvinceCode != provLeg {
+			if e.list == admin.Legacy && provLeg != "" && al.communes[i].ProvinceCode != provLeg {
 				continue
 			}
 			if level != "" && al.communes[i].Level != level {
 				continue
 			}
+			k := al.keys[i]
 			if k == found || !addrWithin1(key, k) {
 				continue
 			}
 			if found != "" {
-				return "", false // two names are one typo away
+				ambiguous = true // two names are one typo away
 			}
 			found = k
 		}
-	}
-	return found, found != ""
+	})
+	return found, found != "" && !ambiguous
 }
 
 // addrWithin1 reports whether a and b are at most one insertion, deletion,

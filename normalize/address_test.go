@@ -48,7 +48,7 @@ func TestParseAddress(t *testing.T) {
 		// Legacy style, with district: Nghi Phong moved to TP Vinh before 2025.
 		{in: "Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An", province: "40", legacy: "17902", current: "16708",
 			parts:  Address{Village: "Xóm 3", Commune: "X. Nghi Phong", District: "H. Nghi Lộc", Province: "T. Nghệ An"},
-			reason: "not in the district"},
+			reason: "không thuộc quận/huyện"},
 		{in: "Xã Nghi Phong Huyện Nghi Lộc Tỉnh Nghệ An", legacy: "17902", current: "16708",
 			parts: Address{Commune: "Xã Nghi Phong", District: "Huyện Nghi Lộc", Province: "Tỉnh Nghệ An"}},
 		{in: "xom 3 nghi phong nghi loc nghe an", legacy: "17902", current: "16708",
@@ -92,8 +92,8 @@ func TestParseAddress(t *testing.T) {
 		// Hà Nội; old/new tone placement.
 		{in: "Phường Xuân Phương, Nam Từ Liêm, Hà Nội", legacy: "00622", current: "00622"},
 		{in: "Phường Xuân Phương Nam Từ Liêm Hà Nội", legacy: "00622", current: "00622"},
-		{in: "P. Yên Hòa, Q. Cầu Giấy, Hà Nội", status: AddressAmbiguous, legacy: "00172", reason: "divided"},
-		{in: "P. Yên Hoà, Q. Cầu Giấy, HN", status: AddressAmbiguous, legacy: "00172", reason: "divided"},
+		{in: "P. Yên Hòa, Q. Cầu Giấy, Hà Nội", status: AddressAmbiguous, legacy: "00172", reason: "đã được chia"},
+		{in: "P. Yên Hoà, Q. Cầu Giấy, HN", status: AddressAmbiguous, legacy: "00172", reason: "đã được chia"},
 		{in: "Phường Quan Hoa, Quận Cầu Giấy, Hà Nội", status: AddressAmbiguous, legacy: "00169"},
 		{in: "Phường Sa Pả, Thị xã Sa Pa, Lào Cai", legacy: "03002"},
 		{in: "Phường Sa Pa, Thị Xã Sa Pa, Lào Cai", legacy: "03001"},
@@ -101,23 +101,23 @@ func TestParseAddress(t *testing.T) {
 		{in: "Phường Buôn Hồ, Đắk Lắk", current: "24305"},
 		{in: "Xã Xa Dung, Điện Biên", current: "03208"},
 		// One typo.
-		{in: "Xã Nghi Phongg", province: "40", legacy: "17902", current: "16708", reason: "read"},
+		{in: "Xã Nghi Phongg", province: "40", legacy: "17902", current: "16708", reason: "đọc"},
 		{in: "Xã Hải Lôc, Nghệ An", current: "17833"},
-		{in: "Xã Hảii Lộc, Nghệ An", current: "17833", reason: "read"},
+		{in: "Xã Hảii Lộc, Nghệ An", current: "17833", reason: "đọc"},
 		// Divided legacy commune and names found in several places.
-		{in: "Phường Cống Vị, Ba Đình, Hà Nội", status: AddressAmbiguous, legacy: "00007", current: "00008 00025", reason: "divided"},
-		{in: "Xã Tân Phú", status: AddressAmbiguous, reason: "ambiguous"},
+		{in: "Phường Cống Vị, Ba Đình, Hà Nội", status: AddressAmbiguous, legacy: "00007", current: "00008 00025", reason: "đã được chia"},
+		{in: "Xã Tân Phú", status: AddressAmbiguous, reason: "chưa rõ"},
 		{in: "Xã Tân Phú", province: "40", current: "17272"},
 		{in: "Tân Phú, Đồng Nai", current: "26116"},
-		{in: "P.1, TP.HCM", status: AddressAmbiguous, reason: "communes named"},
+		{in: "P.1, TP.HCM", status: AddressAmbiguous, reason: "xã/phường tên"},
 		// Unresolved.
-		{in: "", status: AddressUnresolved, reason: "empty"},
-		{in: " ,, . ", status: AddressUnresolved, reason: "empty"},
-		{in: "Atlantis", status: AddressUnresolved, reason: "no commune"},
-		{in: "Yên Bái", status: AddressUnresolved, reason: "no commune word", parts: Address{Province: "Yên Bái"}},
-		{in: "Xã Không Có, Nghệ An", status: AddressUnresolved, reason: `unknown commune name "Không Có" in Nghệ An`},
-		{in: "Xã Hòa Bình, Yên Bái", status: AddressUnresolved, reason: "in Yên Bái"},
-		{in: "Phường Zzzz", province: "40", status: AddressUnresolved, reason: "unknown commune"},
+		{in: "", status: AddressUnresolved, reason: "trống"},
+		{in: " ,, . ", status: AddressUnresolved, reason: "trống"},
+		{in: "Atlantis", status: AddressUnresolved, reason: "không tìm thấy"},
+		{in: "Yên Bái", status: AddressUnresolved, reason: "không tìm thấy tên xã", parts: Address{Province: "Yên Bái"}},
+		{in: "Xã Không Có, Nghệ An", status: AddressUnresolved, reason: `không có xã/phường/thị trấn tên "Không Có" ở Nghệ An`},
+		{in: "Xã Hòa Bình, Yên Bái", status: AddressUnresolved, reason: "ở Yên Bái"},
+		{in: "Phường Zzzz", province: "40", status: AddressUnresolved, reason: "không có xã"},
 	}
 	for _, tt := range tests {
 		p := testAddressParser(t, tt.province)
@@ -267,6 +267,8 @@ func FuzzParseAddress(f *testing.F) {
 		"Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An", "12 Nguyễn Trãi, F1, Q5, HCM", "P.10 Q.3 TP.HCM",
 		"Ea H'leo, Đắk Lắk", "Số nhà 12, ngõ 5, đường Lê Duẩn", "Tổ dân phố", "xa", "thi tran, ,", "\xff\xfe",
 		"Phường 0000000000000000001", norm.NFD.String("Thị trấn Quán Hành"), strings.Repeat("Xã Tân Phú ", 200),
+		"XNghi Phong, HNghi Lộc, T Nghệ An", "Thạch LongThạch HàT.Hà Tĩnh", "P7, PN, TP. Hồ Chí Minh", "XThạnh Đức, HGò Dầ6u",
+		"P. Nghi Hương Thị xã Cửa Lò", "7Sơn", "A1B2C3", "ĐăkLăk BMT", strings.Repeat("XA", 300),
 	} {
 		f.Add(s)
 	}

@@ -65,9 +65,17 @@ province, finds the commune in the legacy (63-province) and 2025 (34-province)
 lists and prints the 2025 commune it belongs to. A legacy commune is converted
 to its 2025 commune; a commune divided in 2025, or a name found in several
 places, is reported as ambiguous with its candidates. --province names the
-province assumed when the text gives none.`,
-		Example: `  doisanh normalize address "Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An" "P.10, Q.Phú Nhuận, TP.HCM"`,
-		Args:    minArgs(1),
+province assumed when the text gives none.
+
+Addresses as people write them are read too: no commas, prefixes glued to
+names ("XNghi Phong, HNghi Lộc"), a mistyped letter or digit, numbered wards
+with their district ("P7, PN"), short forms (BMT, ĐăkLăk, T.Giang, BR-VT) and
+names from before the 2019-2025 merges ("Cửa Lò"). The confidence (0..1) is
+meant to be acted on from 0.8; the reason, in Vietnamese, says how an
+uncertain answer was reached or why there is none.`,
+		Example: `  doisanh normalize address "Xóm 3, X. Nghi Phong, H. Nghi Lộc, T. Nghệ An" "P.10, Q.Phú Nhuận, TP.HCM"
+  doisanh normalize address "XĐông Sơn,h.Đô Lương,TỉnhNghệAn" "P. Nghi Hương Thị xã Cửa Lò, Nghệ An"`,
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			units := admin.Default()
 			if province != "" {

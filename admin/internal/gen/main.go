@@ -1,22 +1,29 @@
 // Command gen turns the reference lists of Vietnamese administrative units
-// (the GSO lists as collected by github.com/tranngocminhhieu/vietnamadminunits,
-// see admin/data/README.md) into the compact CSV files embedded by package
-// admin (admin/data). Run it from the module root, with -src naming the
-// directory that holds the three reference CSV files:
+// (the GSO lists and alias tables of tranngocminhhieu/vietnamadminunits, in a
+// directory given with -src) into the compact CSV files embedded by package
+// admin (admin/data). Run it from the module root:
 //
-//	go run ./admin/internal/gen -src DIR [-out admin/data]
+//	go run ./admin/internal/gen -src REFERENCE_DIR -out admin/data
 //
 // It keeps each commune's code, official name and level, the legacy
-// districts and the provinces of both lists, and the legacy-to-2025
-// conversion pairs. Levels are taken from the name's own prefix (Xã, Phường,
-// Thị trấn, Đặc khu) where it has one, because the source's level column is
-// wrong for a few units (e.g. "Phường 5" of Quận Phú Nhuận is listed as Xã).
+// districts and the provinces of both lists, the legacy-to-2025 conversion
+// pairs, and the old names of units changed between 2017 and June 2025
+// (history.csv, from the alias tables). Levels are taken from the name's own
+// prefix (Xã, Phường, Thị trấn, Đặc khu) where it has one, because the
+// source's level column is wrong for a few units (e.g. "Phường 5" of Quận
+// Phú Nhuận is listed as Xã).
 package main
 
 import (
 	"encoding/csv"
+	"regexp"
+	"unicode"
+
 	"flag"
 	"fmt"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 	"io"
 	"log"
 	"os"
@@ -30,10 +37,12 @@ const (
 	legacyFile  = "units_legacy_63_communes_gso_2025-07-18.csv"
 	currentFile = "units_2025_34_provinces_3321_communes.csv"
 	convFile    = "units_legacy_to_2025_conversion.csv"
+	wardAlias   = "alias_legacy_ward.csv"
+	distAlias   = "alias_legacy_district.csv"
 )
 
 func main() {
-	src := flag.String("src", "", "directory holding the reference CSV files "+legacyFile+", "+currentFile+" and "+convFile+" (required)")
+	src := flag.String("src", "", "directory holding the reference CSV files (units_*.csv and alias_legacy_*.csv; required)")
 	out := flag.String("out", "admin/data", "directory to write the embedded CSV files to, relative to the module root")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./admin/internal/gen -src DIR [-out admin/data]")
@@ -211,6 +220,11 @@ func run(src, out string) error {
 		return pairs[i][1] < pairs[j][1]
 	})
 
+	history, err := historyRows(src, leg)
+	if err != nil {
+		return err
+	}
+
 	files := []struct {
 		name   string
 		header []string
@@ -221,6 +235,7 @@ func run(src, out string) error {
 		{"legacy.csv", []string{"code", "name", "level", "district"}, legacy},
 		{"current.csv", []string{"code", "name", "level", "province"}, current},
 		{"conversion.csv", []string{"legacy", "current"}, pairs},
+		{"history.csv", []string{"kind", "code", "old", "year", "source"}, history},
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -247,4 +262,120 @@ func writeCSV(path string, header []string, rows [][]string) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
+}
+
+var foldChain = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// squash is the key of the alias tables: the name folded to lower-case ASCII
+// letters and digits with nothing between them ("Thành phố Hồ Chí Minh" ->
+// "thanhphohochiminh").
+func squash(s string) string {
+	t, _, err := transform.String(foldChain, s)
+	if err != nil {
+		t = s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(t) {
+		switch {
+		case r == 'đ' || r == 'ð':
+			b.WriteByte('d')
+		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var (
+	urlYear  = regexp.MustCompile(`(?:baochinhphu\.vn/.*-102|chinhphu\.vn/.*-119)(\d\d)[01]\d[0-3]\d`)
+	textYear = regexp.MustCompile(`(?:^|[^0-9])(20(?:1[7-9]|2[0-5]))(?:[^0-9]|$)`)
+)
+
+// changeYear is the year of an administrative change: the table's own year,
+// else the year in the address of its source (dated article identifiers of
+// baochinhphu.vn and xaydungchinhsach.chinhphu.vn, or a year in the title).
+func changeYear(year, source string) string {
+	if year != "" {
+		return year
+	}
+	if m := urlYear.FindStringSubmatch(source); m != nil {
+		return "20" + m[1]
+	}
+	if m := textYear.FindStringSubmatch(source); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// historyRows turns the alias tables into history.csv rows: the old name
+// (squashed key) of a commune or district and the legacy unit that
+// succeeded it, with the year and source of the change. Spelling variants
+// (source "typing") are kept with the source "typing" and no year.
+func historyRows(src string, leg *table) ([][]string, error) {
+	wards, err := readTable(filepath.Join(src, wardAlias))
+	if err != nil {
+		return nil, err
+	}
+	dists, err := readTable(filepath.Join(src, distAlias))
+	if err != nil {
+		return nil, err
+	}
+	commune := map[[3]string]string{}
+	district := map[[2]string]string{}
+	for i := range leg.rows {
+		p, d, w := squash(leg.get(i, "Tỉnh / Thành Phố")), squash(leg.get(i, "Quận Huyện")), squash(leg.get(i, "Tên"))
+		code, err := pad(leg.get(i, "Mã"), 5)
+		if err != nil {
+			return nil, err
+		}
+		dc, err := pad(leg.get(i, "Mã QH"), 3)
+		if err != nil {
+			return nil, err
+		}
+		commune[[3]string{p, d, w}] = code
+		district[[2]string{p, d}] = dc
+	}
+	var rows [][]string
+	seen := map[[3]string]bool{}
+	add := func(r []string) {
+		k := [3]string{r[0], r[1], r[2]}
+		if !seen[k] {
+			seen[k] = true
+			rows = append(rows, r)
+		}
+	}
+	missing := 0
+	for i := range wards.rows {
+		k := [3]string{wards.get(i, "province_key"), wards.get(i, "district_key"), wards.get(i, "ward_key")}
+		code, ok := commune[k]
+		if !ok {
+			missing++
+			continue
+		}
+		source := wards.get(i, "source")
+		add([]string{"commune", code, wards.get(i, "alias_keyword"), changeYear(wards.get(i, "year"), source), source})
+	}
+	for i := range dists.rows {
+		k := [2]string{dists.get(i, "province_key"), dists.get(i, "district_key")}
+		code, ok := district[k]
+		if !ok {
+			missing++
+			continue
+		}
+		source := dists.get(i, "source")
+		add([]string{"district", code, dists.get(i, "alias_keyword"), changeYear("", source), source})
+	}
+	if missing > 0 {
+		fmt.Printf("history: %d alias rows name a unit not in the legacy list, skipped\n", missing)
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i][0] != rows[j][0] {
+			return rows[i][0] < rows[j][0]
+		}
+		if rows[i][1] != rows[j][1] {
+			return rows[i][1] < rows[j][1]
+		}
+		return rows[i][2] < rows[j][2]
+	})
+	return rows, nil
 }

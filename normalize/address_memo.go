@@ -1,0 +1,58 @@
+package normalize
+
+import (
+	"hash/maphash"
+	"strings"
+	"sync"
+)
+
+// addrMemo remembers the results of distinct addresses. It is split into
+// shards, each with its own lock, so that parallel workers rarely wait; a
+// full shard is emptied and starts again (addresses of one province repeat
+// within a batch, so a simple reset keeps the hit rate without the cost of
+// an LRU list).
+type addrMemo struct {
+	seed     maphash.Seed
+	perShard int
+	shards   [addrMemoShards]addrMemoShard
+}
+
+const addrMemoShards = 32
+
+type addrMemoShard struct {
+	mu sync.Mutex
+	m  map[string]AddressResult
+}
+
+func newAddrMemo(size int) *addrMemo {
+	m := &addrMemo{seed: maphash.MakeSeed(), perShard: max(1, size/addrMemoShards)}
+	for i := range m.shards {
+		m.shards[i].m = map[string]AddressResult{}
+	}
+	return m
+}
+
+func (m *addrMemo) shard(s string) *addrMemoShard {
+	return &m.shards[maphash.String(m.seed, s)%addrMemoShards]
+}
+
+func (m *addrMemo) get(s string) (AddressResult, bool) {
+	sh := m.shard(s)
+	sh.mu.Lock()
+	r, ok := sh.m[s]
+	sh.mu.Unlock()
+	return r, ok
+}
+
+func (m *addrMemo) put(s string, r AddressResult) {
+	if len(s) > 1024 {
+		return // not worth keeping a long text alive
+	}
+	sh := m.shard(s)
+	sh.mu.Lock()
+	if len(sh.m) >= m.perShard {
+		clear(sh.m)
+	}
+	sh.m[strings.Clone(s)] = r
+	sh.mu.Unlock()
+}
