@@ -58,8 +58,13 @@ type AddressResult struct {
 	// Reason says in plain words why the address is not resolved, or how an
 	// uncertain match was made.
 	Reason     string
-	Confidence float64 // 0..1
+	Confidence float64 // 0..1; at ConfidentAddress and above an answer may be acted on
 }
+
+// ConfidentAddress is the confidence from which a resolved address is taken
+// as evidence against a recorded commune code (normalize/ADDRESS.md measures
+// every answer at or above it right on the test corpus and the public set).
+const ConfidentAddress = 0.8
 
 // AddressParser places free-text Vietnamese addresses in communes of the
 // legacy (63-province) and 2025 (34-province) lists. It is read-only after

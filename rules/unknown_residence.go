@@ -44,7 +44,10 @@ func (c *Places) Residence(code, address string) Residence {
 		return Residence{Commune: fromAddress()}
 	}
 	if _, ok := c.Units.Commune(admin.Current, code); ok {
-		if addr.Status == normalize.AddressResolved && len(addr.Current) > 0 && !hasCode(addr.Current, code) {
+		// Only a confident reading of the address contradicts a valid code:
+		// a guess must not send an officer out.
+		if addr.Status == normalize.AddressResolved && addr.Confidence >= normalize.ConfidentAddress &&
+			len(addr.Current) > 0 && !hasCode(addr.Current, code) {
 			return Residence{Commune: code, Subtype: "CODE_ADDRESS_CONFLICT",
 				Suggestion: "địa chỉ thuộc " + describe(addr.Current[0])}
 		}
