@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -68,8 +69,17 @@ type Summary struct {
 	Started  time.Time      `json:"started"`
 	Finished time.Time      `json:"finished"`
 	Options  map[string]any `json:"options"` // free-form run options
-	Inputs   []Input        `json:"inputs"`
-	Stages   []Stage        `json:"stages"`
+
+	// Province is the 2-digit code of the province reconciled and
+	// ProvinceName its official name; Period is the reporting period
+	// ("Tháng 07/2025"). The caller may set them; WriteFindings fills them
+	// when empty (province from Options["province"] or the findings, period
+	// from Started).
+	Province     string  `json:"province"`
+	ProvinceName string  `json:"province_name"`
+	Period       string  `json:"period"`
+	Inputs       []Input `json:"inputs"`
+	Stages       []Stage `json:"stages"`
 
 	// Computed by WriteFindings.
 	RowsRead      int64          `json:"rows_read"`
@@ -185,4 +195,41 @@ func sourceRank(s string) int {
 		}
 	}
 	return len(record.Sources)
+}
+
+// describeRun fills the province and period of s when the caller did not.
+func describeRun(s *Summary, fs []record.Finding) {
+	if s.Province == "" {
+		if p, ok := s.Options["province"].(string); ok {
+			s.Province = p
+		}
+	}
+	if s.Province == "" {
+		n := map[string]int{}
+		for i := range fs {
+			if c := fs[i].ProvinceCode; c != "" && c != unknownProvince {
+				n[c]++
+			}
+		}
+		best := 0
+		for c, k := range n {
+			if k > best || k == best && c < s.Province {
+				s.Province, best = c, k
+			}
+		}
+	}
+	if s.Province != "" && s.ProvinceName == "" {
+		if code, name, ok := admin.Default().Province(admin.Current, s.Province); ok {
+			s.Province, s.ProvinceName = code, name
+		}
+	}
+	if s.Period == "" {
+		t := s.Started
+		if t.IsZero() {
+			t = s.Finished
+		}
+		if !t.IsZero() {
+			s.Period = "Tháng " + t.Local().Format("01/2006")
+		}
+	}
 }

@@ -41,6 +41,9 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	// The findings tables and the fix lists only read fs: they are
 	// written side by side.
 	communes := groupCommunes(fs)
+	describeRun(&s, fs)
+	info := listInfo{Province: s.ProvinceName, Period: s.Period, RunID: s.RunID, RunDate: s.Started,
+		Version: s.Version, Now: d.opts.Now()}
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {
@@ -51,7 +54,7 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 			return writeCSV(f, findingColumns, fs, findingRow)
 		})
 	})
-	wg.Go(func() { _, errs[2] = d.writeFixlists(fs, communes) })
+	wg.Go(func() { _, errs[2] = d.writeFixlists(fs, communes, info) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err

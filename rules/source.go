@@ -12,6 +12,7 @@ type SourceRecord struct {
 	Source                              record.Source
 	Key                                 string // tax_code or insurance_code
 	RawID, RawName, RawBirth, RawGender string // as written
+	Address                             string // as written, shown when the record links to nobody
 	Name                                string // canonical display form
 	Encoded                             string // the name's bytes when they were legacy-encoded, else
 	Status                              normalize.Status
@@ -41,6 +42,7 @@ func (c *Checker) sourceFinding(rule, subtype string, r *SourceRecord) record.Fi
 	} else {
 		f.FullName = r.RawName
 		f.BirthDate = r.RawBirth
+		f.Address = r.Address
 		c.place(&f, r.Match.Commune)
 	}
 	return f

@@ -97,6 +97,8 @@ func (c *Checker) ResidenceFinding(res Residence, id string, raw *record.Person,
 	f.BirthDate = raw.BirthDate
 	f.Field = "commune_code"
 	f.PopulationValue = strings.TrimSpace(raw.CommuneCode + " | " + raw.Address)
+	f.Address = raw.Address
+	f.HouseholdID = strings.TrimSpace(raw.HouseholdID)
 	if res.Suggestion != "" {
 		f.Suggestion += " (" + res.Suggestion + ")"
 	}

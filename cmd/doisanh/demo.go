@@ -93,7 +93,7 @@ temporary directory, whose path is printed at the end.`,
 	f.IntVar(&people, "people", 50_000, "people in the synthetic province")
 	f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same data)")
 	f.StringVar(&dir, "dir", "", "directory for the data and the results (default: a new temporary directory)")
-	f.BoolVar(&xlsx, "xlsx", false, "also write the fix lists as .xlsx")
+	f.BoolVar(&xlsx, "xlsx", true, "write the fix lists also as .xlsx (--xlsx=false: CSV only)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
 	return cmd
 }

@@ -93,7 +93,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
 	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
-	f.BoolVar(&o.xlsx, "xlsx", false, "also write the fix lists as .xlsx")
+	f.BoolVar(&o.xlsx, "xlsx", true, "write the fix lists also as .xlsx, the officers' format (--xlsx=false: CSV only)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
