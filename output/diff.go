@@ -25,22 +25,24 @@ type DiffRow struct {
 	Rule         string `json:"rule"` // empty on commune and overall totals
 	Old          int64  `json:"old"`  // findings of the old run
 	Fixed        int64  `json:"fixed"`
+	NotError     int64  `json:"not_error"` // gone because officers confirmed them not errors (reconcile --verified)
 	Open         int64  `json:"still_open"`
 	New          int64  `json:"new"`
 }
 
-// Done is the share of the old findings that were fixed, in percent; 0 when
-// there were none.
+// Done is the share of the old findings that were real errors (not
+// confirmed non-errors) and were fixed, in percent; 0 when there were none.
 func (r DiffRow) Done() float64 {
-	if r.Old == 0 {
+	if r.Old-r.NotError <= 0 {
 		return 0
 	}
-	return float64(r.Fixed) * 100 / float64(r.Old)
+	return float64(r.Fixed) * 100 / float64(r.Old-r.NotError)
 }
 
 func (r *DiffRow) add(o DiffRow) {
 	r.Old += o.Old
 	r.Fixed += o.Fixed
+	r.NotError += o.NotError
 	r.Open += o.Open
 	r.New += o.New
 }
@@ -60,10 +62,16 @@ type DiffResult struct {
 }
 
 // Diff compares the findings of an old and a current run by finding_id: a
-// finding only in old is fixed, one in both still open, one only in cur is
-// new. Fixed and still-open findings count in the commune of the old run,
-// new ones in the commune of the new run, so that Old = Fixed + Open.
-func Diff(old, cur []record.Finding) *DiffResult {
+// finding only in old is fixed, unless its id is in dismissed (the current
+// run's Verification.Dismissed: officers confirmed it is not an error), one
+// in both still open, one only in cur is new. Fixed, dismissed and
+// still-open findings count in the commune of the old run, new ones in the
+// commune of the new run, so that Old = Fixed + NotError + Open.
+func Diff(old, cur []record.Finding, dismissed []string) *DiffResult {
+	notErr := make(map[string]struct{}, len(dismissed))
+	for _, id := range dismissed {
+		notErr[id] = struct{}{}
+	}
 	inNew := make(map[string]struct{}, len(cur))
 	for i := range cur {
 		inNew[cur[i].FindingID] = struct{}{}
@@ -94,6 +102,8 @@ func Diff(old, cur []record.Finding) *DiffResult {
 		r.Old++
 		if _, ok := inNew[f.FindingID]; ok {
 			r.Open++
+		} else if _, ok := notErr[f.FindingID]; ok {
+			r.NotError++
 		} else {
 			r.Fixed++
 			res.FixedIDs = append(res.FixedIDs, f.FindingID)

@@ -28,7 +28,7 @@ func TestDiff(t *testing.T) {
 	n2.FindingID, n2.CommuneCode, n2.CommuneName = "n2", "18100", "Xã Quỳnh Thọ"
 	cur = append(cur, n1, n2, n2) // a repeated finding counts once
 
-	res := Diff(old, cur)
+	res := Diff(old, cur, nil)
 	if !slices.Equal(res.FixedIDs, fixed) {
 		t.Errorf("fixed = %v, want %v", res.FixedIDs, fixed)
 	}
@@ -125,7 +125,7 @@ func TestDiffThroughFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Diff(a, b)
+	res := Diff(a, b, nil)
 	if want := []string{"a1", "a2", "a3"}; !slices.Equal(res.FixedIDs, want) || len(res.NewIDs) != 0 {
 		t.Errorf("fixed = %v, new = %v; want fixed %v", res.FixedIDs, res.NewIDs, want)
 	}
@@ -135,12 +135,34 @@ func TestDiffThroughFiles(t *testing.T) {
 }
 
 func TestDiffEmpty(t *testing.T) {
-	res := Diff(nil, nil)
+	res := Diff(nil, nil, nil)
 	var buf bytes.Buffer
 	if err := res.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "xử lý 0/0") || len(res.Communes) != 0 {
 		t.Errorf("empty diff = %q", buf.String())
+	}
+}
+
+// TestDiffDismissed: findings officers confirmed not errors, gone from the
+// new run, are not counted as fixed nor in the rate.
+func TestDiffDismissed(t *testing.T) {
+	old := testFindings()
+	var cur []record.Finding
+	for _, f := range old {
+		if f.FindingID != "a2" && f.FindingID != "a3" {
+			cur = append(cur, f)
+		}
+	}
+	res := Diff(old, cur, []string{"a3", "zz"})
+	if got := res.Total; got.Old != 11 || got.Fixed != 1 || got.NotError != 1 || got.Open != 9 {
+		t.Errorf("total = %+v, want old 11, fixed 1, not_error 1, open 9", got)
+	}
+	if !slices.Equal(res.FixedIDs, []string{"a2"}) {
+		t.Errorf("fixed = %v", res.FixedIDs)
+	}
+	if d := res.Total.Done(); d != 10 {
+		t.Errorf("done = %v%%, want 10%% (1 of the 10 real errors)", d)
 	}
 }

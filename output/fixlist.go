@@ -359,6 +359,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 			cw.Write(fixlistHeader)
 			for n, i := range c.idx {
 				row = fixlistRow(row, n+1, &fs[i])
+				row[colNote] = info.Notes[fs[i].FindingID]
 				for j := range row {
 					row[j] = csvSafe(row[j])
 				}

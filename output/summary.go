@@ -2,6 +2,10 @@ package output
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -75,11 +79,14 @@ type Summary struct {
 	// ("Tháng 07/2025"). The caller may set them; WriteFindings fills them
 	// when empty (province from Options["province"] or the findings, period
 	// from Started).
-	Province     string  `json:"province"`
-	ProvinceName string  `json:"province_name"`
-	Period       string  `json:"period"`
-	Inputs       []Input `json:"inputs"`
-	Stages       []Stage `json:"stages"`
+	Province     string `json:"province"`
+	ProvinceName string `json:"province_name"`
+	Period       string `json:"period"`
+
+	// Verification is set when the run applied a verification ledger.
+	Verification *Verification `json:"verification,omitempty"`
+	Inputs       []Input       `json:"inputs"`
+	Stages       []Stage       `json:"stages"`
 
 	// Computed by WriteFindings.
 	RowsRead      int64          `json:"rows_read"`
@@ -232,4 +239,72 @@ func describeRun(s *Summary, fs []record.Finding) {
 			s.Period = "Tháng " + t.Local().Format("01/2006")
 		}
 	}
+}
+
+// FormatInt writes n with Vietnamese digit grouping: 4.524.
+func FormatInt(n int64) string { return formatInt(n) }
+
+// RulePrecision counts the outcomes officers reported for one rule's
+// findings, read back from returned fix lists (doisanh verify).
+type RulePrecision struct {
+	Rule     string `json:"rule"`
+	Label    string `json:"label"`
+	Fixed    int64  `json:"fixed"`     // Đúng là lỗi – đã sửa
+	Open     int64  `json:"open"`      // Đúng là lỗi – chưa sửa
+	NotError int64  `json:"not_error"` // Không phải lỗi
+	NotFound int64  `json:"not_found"` // Không tìm thấy người
+}
+
+// Checked is the number of findings with an outcome.
+func (p RulePrecision) Checked() int64 { return p.Fixed + p.Open + p.NotError + p.NotFound }
+
+// Precision is the share of the findings checked in the field (person
+// found) that were real errors, in [0, 1]; ok is false when none was.
+func (p RulePrecision) Precision() (float64, bool) {
+	n := p.Fixed + p.Open + p.NotError
+	if n == 0 {
+		return 0, false
+	}
+	return float64(p.Fixed+p.Open) / float64(n), true
+}
+
+// SortPrecision orders rows by catalogue order and fills their labels.
+func SortPrecision(ps []RulePrecision) {
+	for i := range ps {
+		ps[i].Label = ruleLabel(ps[i].Rule)
+	}
+	slices.SortFunc(ps, func(a, b RulePrecision) int {
+		return cmp.Or(cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule))
+	})
+}
+
+// Verification is what a run took from the verification ledger
+// (reconcile --verified).
+type Verification struct {
+	Ledger    string          `json:"ledger"`
+	Entries   int64           `json:"entries"`   // findings in the ledger
+	Dismissed []string        `json:"dismissed"` // finding_ids found again but confirmed not errors: not raised
+	ReRaised  int64           `json:"re_raised"` // found again although reported fixed
+	ByRule    []RulePrecision `json:"by_rule"`   // outcomes per rule over the whole ledger
+
+	// Notes are shown to the officer in "Ghi chú xác minh", by finding_id.
+	Notes map[string]string `json:"-"`
+}
+
+// ReadSummary reads a run's summary.json; dir may be the run directory or
+// the file itself.
+func ReadSummary(dir string) (*Summary, error) {
+	p := dir
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		p = filepath.Join(dir, "summary.json")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading run summary: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("reading run summary %s: %w", p, err)
+	}
+	return &s, nil
 }

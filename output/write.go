@@ -44,6 +44,9 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	describeRun(&s, fs)
 	info := listInfo{Province: s.ProvinceName, Period: s.Period, RunID: s.RunID, RunDate: s.Started,
 		Version: s.Version, Now: d.opts.Now()}
+	if s.Verification != nil {
+		info.Notes = s.Verification.Notes
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {

@@ -40,12 +40,13 @@ const titleRows = 5
 // listInfo is what the title block and the document properties say about
 // the run that produced a fix list.
 type listInfo struct {
-	Province string    // province name ("Tỉnh Nghệ An"), "" when unknown
-	Period   string    // reporting period ("Tháng 07/2025")
-	RunID    string    // summary.json's run_id
-	RunDate  time.Time // when the run started
-	Version  string    // doisanh version
-	Now      time.Time // when the list was written
+	Province string            // province name ("Tỉnh Nghệ An"), "" when unknown
+	Period   string            // reporting period ("Tháng 07/2025")
+	RunID    string            // summary.json's run_id
+	RunDate  time.Time         // when the run started
+	Version  string            // doisanh version
+	Now      time.Time         // when the list was written
+	Notes    map[string]string // "Ghi chú xác minh" prefilled, by finding_id
 }
 
 // xlsxStyles are the cell styles of a fix-list workbook.
@@ -222,6 +223,7 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err
 		}
 		for n, i := range r.idx {
 			row = fixlistRow(row, n+1, &fs[i])
+			row[colNote] = info.Notes[fs[i].FindingID]
 			vals[0] = excelize.Cell{StyleID: st.number, Value: n + 1}
 			for j := 1; j < len(row); j++ {
 				vals[j] = excelize.Cell{StyleID: st.cell, Value: row[j]} // text, so IDs keep their leading zeros

@@ -32,7 +32,11 @@ findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).`,
 			if err != nil {
 				return err
 			}
-			res := output.Diff(old, cur)
+			var dismissed []string
+			if s, err := output.ReadSummary(args[1]); err == nil && s.Verification != nil {
+				dismissed = s.Verification.Dismissed
+			}
+			res := output.Diff(old, cur, dismissed)
 			if csvPath != "" {
 				if err := writeDiffCSV(csvPath, res); err != nil {
 					return err

@@ -17,6 +17,7 @@ import (
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
 	"github.com/doisanh/doisanh/rules"
+	"github.com/doisanh/doisanh/verify"
 )
 
 // reconcileOptions are the flags of "doisanh reconcile".
@@ -26,6 +27,8 @@ type reconcileOptions struct {
 	xlsx  bool
 	quiet bool
 	json  bool
+	// verified is a verification ledger (doisanh verify) to apply.
+	verified string
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
@@ -50,7 +53,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 			if o.cfg.Population == "" || o.out == "" {
 				return usagef("reconcile needs --population and --out")
 			}
-			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping} {
+			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping, o.verified} {
 				if p == "" {
 					continue
 				}
@@ -96,6 +99,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.BoolVar(&o.xlsx, "xlsx", true, "write the fix lists also as .xlsx, the officers' format (--xlsx=false: CSV only)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
+	f.StringVar(&o.verified, "verified", "", "verification ledger from doisanh verify: findings confirmed not errors are not raised again")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
 	return cmd
@@ -147,8 +151,17 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		return nil, err
 	}
 	sum := <-sums
+	var verification *output.Verification
+	if o.verified != "" {
+		ledger, err := verify.ReadLedger(o.verified)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings, verification = verify.Apply(res.Findings, ledger, o.verified)
+		say("verified: %d findings confirmed not errors not raised again", len(verification.Dismissed))
+	}
 	s := output.Summary{
-		Version: version, RunID: runID(started, sum), Started: started,
+		Version: version, RunID: runID(started, sum), Started: started, Verification: verification,
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,

@@ -377,7 +377,7 @@ func TestDiffReportsFixedDefects(t *testing.T) {
 		return s
 	}
 
-	res := output.Diff(findA, findB)
+	res := output.Diff(findA, findB, nil)
 	fixed := map[string]bool{}
 	for _, id := range res.FixedIDs {
 		fixed[id] = true

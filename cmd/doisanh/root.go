@@ -30,6 +30,7 @@ reconciles it.`,
 		newScoreCmd(),
 		newNormalizeCmd(),
 		newDiffCmd(),
+		newVerifyCmd(),
 		newBenchCmd(),
 	)
 	return root
