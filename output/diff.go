@@ -265,3 +265,99 @@ func writeAligned(w *bufio.Writer, indent string, table [][]string, textCols int
 		w.WriteByte('\n')
 	}
 }
+
+// sourceNames are the Vietnamese names of the sources in messages.
+func sourceName(s string) string { return label(sourceLabels, s) }
+
+// provinceOf is the province a summary says it reconciled.
+func provinceOf(s *Summary) string {
+	if s.Province != "" {
+		return s.Province
+	}
+	if p, ok := s.Options["province"].(string); ok {
+		return p
+	}
+	return ""
+}
+
+// Comparable lists why two runs cannot be compared by diff: another
+// province, another set of sources, or a source of which no row was usable
+// (its findings would all look fixed or all new). An empty list means the
+// runs are comparable.
+func Comparable(old, cur *Summary) []string {
+	var why []string
+	if po, pc := provinceOf(old), provinceOf(cur); po != "" && pc != "" && po != pc {
+		why = append(why, fmt.Sprintf("khác tỉnh: kỳ trước %s, kỳ này %s", runPlace(old), runPlace(cur)))
+	}
+	sources := func(s *Summary) []string {
+		var out []string
+		for _, in := range s.Inputs {
+			if !slices.Contains(out, in.Source) {
+				out = append(out, in.Source)
+			}
+		}
+		slices.SortFunc(out, func(a, b string) int { return cmp.Compare(sourceRank(a), sourceRank(b)) })
+		return out
+	}
+	so, sc := sources(old), sources(cur)
+	if !slices.Equal(so, sc) {
+		why = append(why, fmt.Sprintf("khác bộ nguồn dữ liệu: kỳ trước %s; kỳ này %s", sourceList(so), sourceList(sc)))
+	}
+	for _, run := range []struct {
+		name string
+		s    *Summary
+	}{{"kỳ trước", old}, {"kỳ này", cur}} {
+		for _, in := range run.s.Inputs {
+			if in.Used == 0 {
+				why = append(why, fmt.Sprintf("%s: nguồn %s (%s) không có dòng dùng được (đọc %s, loại %s)",
+					run.name, sourceName(in.Source), in.Path, formatInt(in.Read), formatInt(in.Rejected)))
+			}
+		}
+	}
+	return why
+}
+
+func sourceList(ss []string) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = sourceName(s)
+	}
+	if len(names) == 0 {
+		return "(không có)"
+	}
+	return strings.Join(names, ", ")
+}
+
+func runPlace(s *Summary) string {
+	p := provinceOf(s)
+	if s.ProvinceName != "" {
+		p += " (" + s.ProvinceName + ")"
+	}
+	return p
+}
+
+// RunLabel names a run for the header of a comparison: its run id and the
+// date it started.
+func RunLabel(s *Summary) string {
+	l := s.RunID
+	t := s.Started
+	if t.IsZero() {
+		t = s.Finished
+	}
+	if !t.IsZero() {
+		l += ", ngày " + t.Local().Format("02/01/2006")
+	}
+	if s.Period != "" {
+		l = s.Period + " (" + l + ")"
+	}
+	return l
+}
+
+// DiffHeader is the first lines of diff's output: which runs are compared.
+func DiffHeader(old, cur *Summary) string {
+	place := ""
+	if n := cur.ProvinceName; n != "" {
+		place = n + ": "
+	}
+	return fmt.Sprintf("%sso sánh kỳ trước %s với kỳ này %s\n", place, RunLabel(old), RunLabel(cur))
+}

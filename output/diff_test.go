@@ -166,3 +166,35 @@ func TestDiffDismissed(t *testing.T) {
 		t.Errorf("done = %v%%, want 10%% (1 of the 10 real errors)", d)
 	}
 }
+
+func TestComparable(t *testing.T) {
+	base := func() *Summary {
+		return &Summary{RunID: "r", Province: "40", ProvinceName: "Tỉnh Nghệ An", Inputs: []Input{
+			{Source: "population", Path: "p.parquet", Read: 100, Used: 99, Rejected: 1},
+			{Source: "tax", Path: "t.parquet", Read: 10, Used: 10},
+		}}
+	}
+	tests := []struct {
+		name   string
+		change func(cur *Summary)
+		want   string // in the reason; "" for comparable
+	}{
+		{"same", func(*Summary) {}, ""},
+		{"other province", func(s *Summary) { s.Province, s.ProvinceName = "01", "Thành phố Hà Nội" }, "khác tỉnh"},
+		{"province from options", func(s *Summary) { s.Province = ""; s.Options = map[string]any{"province": "42"} }, "khác tỉnh"},
+		{"fewer sources", func(s *Summary) { s.Inputs = s.Inputs[:1] }, "khác bộ nguồn"},
+		{"other source", func(s *Summary) { s.Inputs[1].Source = "insurance" }, "khác bộ nguồn"},
+		{"no usable row", func(s *Summary) { s.Inputs[0].Used, s.Inputs[0].Rejected = 0, 100 }, "không có dòng dùng được"},
+	}
+	for _, tt := range tests {
+		cur := base()
+		tt.change(cur)
+		why := Comparable(base(), cur)
+		switch {
+		case tt.want == "" && len(why) > 0:
+			t.Errorf("%s: not comparable: %v", tt.name, why)
+		case tt.want != "" && (len(why) == 0 || !strings.Contains(strings.Join(why, "\n"), tt.want)):
+			t.Errorf("%s: reasons %q, want one with %q", tt.name, why, tt.want)
+		}
+	}
+}

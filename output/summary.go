@@ -291,12 +291,14 @@ type Verification struct {
 	Notes map[string]string `json:"-"`
 }
 
-// ReadSummary reads a run's summary.json; dir may be the run directory or
-// the file itself.
+// ReadSummary reads a run's summary.json; dir may be the run directory,
+// the file itself or another file of the run (findings.parquet).
 func ReadSummary(dir string) (*Summary, error) {
 	p := dir
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		p = filepath.Join(dir, "summary.json")
+	} else if filepath.Ext(dir) != ".json" {
+		p = filepath.Join(filepath.Dir(dir), "summary.json")
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +14,7 @@ import (
 
 func newDiffCmd() *cobra.Command {
 	var csvPath string
-	var asJSON bool
+	var asJSON, force bool
 	cmd := &cobra.Command{
 		Use:   "diff OLD_OUT NEW_OUT [--csv FILE] [--json]",
 		Short: "Campaign progress: fixed, new and still-open findings per commune",
@@ -21,7 +23,16 @@ a finding of OLD_OUT missing from NEW_OUT was fixed (đã xử lý), one in both
 still open (còn tồn), one only in NEW_OUT is new (phát sinh mới). It prints,
 per commune, "Xã ...: đã rà soát, xử lý X/Y trường hợp, đạt Z%" and a table per
 rule, then the totals. OLD_OUT and NEW_OUT may be run directories or
-findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).`,
+findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).
+
+diff refuses (exit 1) runs that cannot be compared, as read from their
+summary.json: another province, another set of sources, or a source of which no
+row was usable; their findings would look fixed or new when nothing changed.
+--force compares them anyway, with the reasons printed first. Findings that
+the new run left out because officers confirmed them not errors
+(reconcile --verified) count as "không phải lỗi", not as fixed.`,
+		Example: `  doisanh diff out-2026-11 out-2026-12
+  doisanh diff out-2026-11 out-2026-12 --csv tien-do.csv`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			old, err := output.ReadFindings(args[0])
@@ -33,8 +44,23 @@ findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).`,
 				return err
 			}
 			var dismissed []string
-			if s, err := output.ReadSummary(args[1]); err == nil && s.Verification != nil {
-				dismissed = s.Verification.Dismissed
+			header := ""
+			so, errOld := output.ReadSummary(args[0])
+			sc, errCur := output.ReadSummary(args[1])
+			if errOld == nil && errCur == nil {
+				if sc.Verification != nil {
+					dismissed = sc.Verification.Dismissed
+				}
+				header = output.DiffHeader(so, sc)
+				if why := output.Comparable(so, sc); len(why) > 0 {
+					msg := "hai lần chạy không so sánh được:\n  " + strings.Join(why, "\n  ")
+					if !force {
+						return fmt.Errorf("%s\n(--force để vẫn so sánh)", msg)
+					}
+					header += "CẢNH BÁO: " + msg + "\n"
+				}
+			} else if !force {
+				return fmt.Errorf("cannot check that the runs are comparable (use --force to compare the findings anyway): %w", errors.Join(errOld, errCur))
 			}
 			res := output.Diff(old, cur, dismissed)
 			if csvPath != "" {
@@ -47,11 +73,13 @@ findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(res)
 			}
+			fmt.Fprint(cmd.OutOrStdout(), header)
 			return res.WriteTable(cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().StringVar(&csvPath, "csv", "", "also write the table to this CSV file")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of the table")
+	cmd.Flags().BoolVar(&force, "force", false, "compare runs that are not comparable (other province or sources), flagging them")
 	return cmd
 }
 
