@@ -49,13 +49,19 @@ func (r *DiffRow) add(o DiffRow) {
 
 // DiffCommune is one commune's progress: its total and one row per rule.
 type DiffCommune struct {
+	Rank  int       `json:"rank"` // by rate, 1 is best; 0 for the unknown commune and communes with nothing old
 	Total DiffRow   `json:"total"`
 	Rules []DiffRow `json:"rules"`
 }
 
 // DiffResult is the progress between two runs, matched by finding_id.
 type DiffResult struct {
-	Communes []DiffCommune `json:"communes"`
+	OldRun   string        `json:"old_run,omitempty"` // RunLabel of each run, set by the caller
+	NewRun   string        `json:"new_run,omitempty"`
+	Province string        `json:"province,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"` // why the runs are not comparable (diff --force)
+	Communes []DiffCommune `json:"communes"`           // ranked by rate; then the unknown commune
+	ByRule   []DiffRow     `json:"by_rule"`            // all communes, per rule, catalogue order
 	Total    DiffRow       `json:"total"`
 	FixedIDs []string      `json:"-"` // finding_ids in the old run only
 	NewIDs   []string      `json:"-"` // finding_ids in the new run only
@@ -146,9 +152,59 @@ func Diff(old, cur []record.Finding, dismissed []string) *DiffResult {
 		}
 		res.Total.add(r)
 	}
+	byRule := map[string]*DiffRow{}
+	for _, r := range all {
+		br := byRule[r.Rule]
+		if br == nil {
+			br = &DiffRow{Rule: r.Rule}
+			byRule[r.Rule] = br
+		}
+		br.add(r)
+	}
+	for _, r := range byRule {
+		res.ByRule = append(res.ByRule, *r)
+	}
+	slices.SortFunc(res.ByRule, func(a, b DiffRow) int {
+		return cmp.Or(cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule))
+	})
+	rankCommunes(res.Communes)
 	slices.Sort(res.FixedIDs)
 	slices.Sort(res.NewIDs)
 	return res
+}
+
+// rankCommunes orders communes by rate (highest first), then by the
+// number of old findings (most first) and code; communes with nothing old
+// and the unknown commune come last, unranked.
+func rankCommunes(cs []DiffCommune) {
+	ranked := func(c *DiffCommune) bool {
+		return c.Total.Old-c.Total.NotError > 0 && c.Total.CommuneCode != "" && c.Total.CommuneCode != unknownCommune
+	}
+	slices.SortStableFunc(cs, func(a, b DiffCommune) int {
+		ua, ub := a.Total.CommuneCode == "" || a.Total.CommuneCode == unknownCommune, b.Total.CommuneCode == "" || b.Total.CommuneCode == unknownCommune
+		if ua != ub {
+			if ub {
+				return -1
+			}
+			return 1
+		}
+		ra, rb := ranked(&a), ranked(&b)
+		if ra != rb {
+			if ra {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.Total.Done(), a.Total.Done()), cmp.Compare(b.Total.Old, a.Total.Old),
+			cmp.Compare(a.Total.ProvinceCode, b.Total.ProvinceCode), cmp.Compare(a.Total.CommuneCode, b.Total.CommuneCode))
+	})
+	n := 0
+	for i := range cs {
+		if ranked(&cs[i]) {
+			n++
+			cs[i].Rank = n
+		}
+	}
 }
 
 // communeTitle names a commune for people: its name, else its code, else
@@ -168,8 +224,14 @@ func percent(p float64) string {
 	return strings.Replace(strconv.FormatFloat(p, 'f', 1, 64), ".", ",", 1) + "%"
 }
 
+// DoneText is Done as "33,3%", "-" when there was nothing to do.
+func (r DiffRow) DoneText() string { return r.doneText() }
+
+// DonePercent is Done rounded to a whole percent, for bar widths.
+func (r DiffRow) DonePercent() int { return int(r.Done() + 0.5) }
+
 func (r DiffRow) doneText() string {
-	if r.Old == 0 {
+	if r.Old-r.NotError <= 0 {
 		return "-"
 	}
 	return percent(r.Done())
@@ -178,54 +240,79 @@ func (r DiffRow) doneText() string {
 // progressLine is the sentence of provincial reports:
 // "Xã Nghi Phong: đã rà soát, xử lý 3/10 trường hợp, đạt 30,0%".
 func progressLine(title string, r DiffRow) string {
-	return fmt.Sprintf("%s: đã rà soát, xử lý %s/%s trường hợp, đạt %s; phát sinh mới %s trường hợp",
-		title, formatInt(r.Fixed), formatInt(r.Old), percent(r.Done()), formatInt(r.New))
+	line := fmt.Sprintf("%s: đã rà soát, xử lý %s/%s trường hợp, đạt %s", title, formatInt(r.Fixed), formatInt(r.Old-r.NotError), percent(r.Done()))
+	if r.NotError > 0 {
+		line += fmt.Sprintf("; xác minh không phải lỗi %s", formatInt(r.NotError))
+	}
+	return line + fmt.Sprintf("; phát sinh mới %s trường hợp", formatInt(r.New))
 }
 
-var diffHeader = []string{"Xã/phường", "Mã lỗi", "Loại lỗi", "Kỳ trước", "Đã xử lý", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý"}
+var diffCols = []string{"Kỳ trước", "Đã xử lý", "Không phải lỗi", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý"}
 
-// WriteTable writes the progress as text: per commune a sentence and a table
-// of its rules, then the overall total.
+func (r DiffRow) figures() []string {
+	return []string{formatInt(r.Old), formatInt(r.Fixed), formatInt(r.NotError), formatInt(r.Open), formatInt(r.New), r.doneText()}
+}
+
+func rankText(n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return formatInt(int64(n))
+}
+
+// WriteTable writes the progress as text: the overall sentence, one line
+// per commune ranked by rate, then one line per rule.
 func (d *DiffResult) WriteTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	for _, c := range d.Communes {
-		fmt.Fprintln(bw, progressLine(communeTitle(c.Total), c.Total))
-		table := [][]string{diffHeader[1:]}
-		for _, r := range c.Rules {
-			table = append(table, []string{r.Rule, ruleLabel(r.Rule), formatInt(r.Old),
-				formatInt(r.Fixed), formatInt(r.Open), formatInt(r.New), r.doneText()})
-		}
-		writeAligned(bw, "  ", table, 2)
-		fmt.Fprintln(bw)
+	for _, warn := range d.Warnings {
+		fmt.Fprintln(bw, "CẢNH BÁO: "+warn)
 	}
 	fmt.Fprintln(bw, progressLine("Tổng cộng", d.Total))
-	fmt.Fprintf(bw, "Đã xử lý: %s, còn tồn: %s, phát sinh mới: %s, tổng số kỳ này: %s\n",
-		formatInt(d.Total.Fixed), formatInt(d.Total.Open), formatInt(d.Total.New), formatInt(d.Total.Open+d.Total.New))
+	fmt.Fprintf(bw, "Tổng số kỳ này: %s (còn tồn %s, phát sinh mới %s)\n\n",
+		formatInt(d.Total.Open+d.Total.New), formatInt(d.Total.Open), formatInt(d.Total.New))
+	table := [][]string{append([]string{"Hạng", "Xã/phường", "Mã xã"}, diffCols...)}
+	for _, c := range d.Communes {
+		table = append(table, append([]string{rankText(c.Rank), communeTitle(c.Total), c.Total.CommuneCode}, c.Total.figures()...))
+	}
+	table = append(table, append([]string{"", "Tổng cộng", ""}, d.Total.figures()...))
+	writeAligned(bw, "  ", table, 3)
+	fmt.Fprintln(bw)
+	table = [][]string{append([]string{"Loại lỗi"}, diffCols...)}
+	for _, r := range d.ByRule {
+		table = append(table, append([]string{ruleLabel(r.Rule)}, r.figures()...))
+	}
+	writeAligned(bw, "  ", table, 1)
 	return bw.Flush()
 }
 
-// WriteCSV writes one row per commune and rule, then a total row, as CSV
-// with a UTF-8 BOM.
+// WriteCSV writes the figures of WriteTable as CSV with a UTF-8 BOM: one
+// row per commune in rank order, the total, then one row per rule.
 func (d *DiffResult) WriteCSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(bom)
 	cw := csv.NewWriter(bw)
-	cw.Write([]string{"Mã tỉnh", "Mã xã", "Xã/phường", "Mã lỗi", "Loại lỗi", "Kỳ trước", "Đã xử lý", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý (%)"})
-	rec := func(r DiffRow, title, rule, label string) {
+	cw.Write([]string{"Hạng", "Mã tỉnh", "Mã xã", "Xã/phường", "Mã lỗi", "Loại lỗi", "Kỳ trước", "Đã xử lý",
+		"Không phải lỗi", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý (%)"})
+	rec := func(rank string, r DiffRow, title, rule, label string) {
 		done := ""
-		if r.Old > 0 {
+		if r.Old-r.NotError > 0 {
 			done = strconv.FormatFloat(r.Done(), 'f', 1, 64)
 		}
-		cw.Write([]string{r.ProvinceCode, r.CommuneCode, title, rule, label,
-			strconv.FormatInt(r.Old, 10), strconv.FormatInt(r.Fixed, 10), strconv.FormatInt(r.Open, 10),
-			strconv.FormatInt(r.New, 10), done})
+		cw.Write([]string{rank, r.ProvinceCode, r.CommuneCode, title, rule, label,
+			strconv.FormatInt(r.Old, 10), strconv.FormatInt(r.Fixed, 10), strconv.FormatInt(r.NotError, 10),
+			strconv.FormatInt(r.Open, 10), strconv.FormatInt(r.New, 10), done})
 	}
 	for _, c := range d.Communes {
-		for _, r := range c.Rules {
-			rec(r, communeTitle(r), r.Rule, ruleLabel(r.Rule))
+		rank := ""
+		if c.Rank > 0 {
+			rank = strconv.Itoa(c.Rank)
 		}
+		rec(rank, c.Total, communeTitle(c.Total), "", "")
 	}
-	rec(d.Total, "Tổng cộng", "", "")
+	rec("", d.Total, "Tổng cộng", "", "")
+	for _, r := range d.ByRule {
+		rec("", r, "Toàn tỉnh", r.Rule, ruleLabel(r.Rule))
+	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err

@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -68,8 +69,21 @@ func TestDiff(t *testing.T) {
 		{"18001", rules.IDMismatch, 1, 0, 1, 0},
 		{"18100", rules.IDMismatch, 0, 0, 0, 1},
 	}
+	slices.SortStableFunc(got, func(a, b row) int { return strings.Compare(a.commune, b.commune) })
 	if !slices.Equal(got, wantRows) {
 		t.Errorf("rows:\n got %v\nwant %v", got, wantRows)
+	}
+
+	// Communes ranked by rate: Chưa xác định (50 %) is kept apart, last.
+	var order []string
+	for _, c := range res.Communes {
+		order = append(order, fmt.Sprintf("%d:%s", c.Rank, c.Total.CommuneCode))
+	}
+	if want := []string{"1:16681", "2:17920", "3:18001", "0:18100", "0:"}; !slices.Equal(order, want) {
+		t.Errorf("ranking = %v, want %v", order, want)
+	}
+	if len(res.ByRule) != 8 || res.ByRule[0].Rule != rules.DupID && res.ByRule[0].Old == 0 {
+		t.Errorf("by rule = %+v", res.ByRule)
 	}
 
 	var buf bytes.Buffer
@@ -77,16 +91,23 @@ func TestDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := buf.String()
+	var squeezed []string
+	for _, l := range strings.Split(text, "\n") {
+		squeezed = append(squeezed, strings.Join(strings.Fields(l), " "))
+	}
 	for _, line := range []string{
-		"Xã Nghi Phong: đã rà soát, xử lý 2/5 trường hợp, đạt 40,0%; phát sinh mới 1 trường hợp",
-		"Phường Vinh Phú: đã rà soát, xử lý 1/3 trường hợp, đạt 33,3%",
-		"Xã Quỳnh Thọ: đã rà soát, xử lý 0/0 trường hợp, đạt 0,0%; phát sinh mới 1",
-		"Chưa xác định: đã rà soát, xử lý 1/2 trường hợp, đạt 50,0%",
 		"Tổng cộng: đã rà soát, xử lý 4/11 trường hợp, đạt 36,4%; phát sinh mới 2 trường hợp",
+		"1 Xã Nghi Phong 16681 5 2 0 3 1 40,0%",
+		"– Chưa xác định 2 1 0 1 0 50,0%",
+		"Trùng số định danh 2 1 0 1 0 50,0%",
 	} {
-		if !strings.Contains(text, line) {
+		if !slices.Contains(squeezed, line) {
 			t.Errorf("table lacks %q:\n%s", line, text)
 		}
+	}
+	// One line per commune and per rule, not per commune and rule.
+	if n := strings.Count(text, "\n"); n != 2+1+1+len(res.Communes)+1+1+1+len(res.ByRule) {
+		t.Errorf("table has %d lines:\n%s", n, text)
 	}
 
 	buf.Reset()
@@ -100,14 +121,26 @@ func TestDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1+len(wantRows)+1 {
+	if len(recs) != 1+len(res.Communes)+1+len(res.ByRule) {
 		t.Fatalf("diff CSV has %d rows", len(recs))
 	}
-	if r := recs[3]; r[1] != "16681" || r[2] != "Xã Nghi Phong" || r[3] != "DUP_ID" || r[5] != "2" || r[6] != "1" || r[9] != "50.0" {
+	if r := recs[1]; r[0] != "1" || r[2] != "16681" || r[3] != "Xã Nghi Phong" || r[6] != "5" || r[7] != "2" || r[11] != "40.0" {
 		t.Errorf("CSV row = %q", r)
 	}
-	if last := recs[len(recs)-1]; last[2] != "Tổng cộng" || last[5] != "11" || last[6] != "4" || last[8] != "2" {
-		t.Errorf("CSV total = %q", last)
+	if tot := recs[1+len(res.Communes)]; tot[3] != "Tổng cộng" || tot[6] != "11" || tot[7] != "4" || tot[10] != "2" {
+		t.Errorf("CSV total = %q", tot)
+	}
+
+	buf.Reset()
+	res.OldRun, res.NewRun, res.Province = "Tháng 06/2025 (run-a)", "Tháng 07/2025 (run-b)", "Tỉnh Nghệ An"
+	if err := res.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Tiến độ xác minh, làm sạch dữ liệu dân cư – Tỉnh Nghệ An</title>", "Tháng 06/2025 (run-a)",
+		"đạt <b>36,4%</b>", "<td>Xã Nghi Phong</td>", "@media print"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("progress page lacks %q", want)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 )
 
 func newDiffCmd() *cobra.Command {
-	var csvPath string
+	var csvPath, htmlPath string
 	var asJSON, force bool
 	cmd := &cobra.Command{
 		Use:   "diff OLD_OUT NEW_OUT [--csv FILE] [--json]",
@@ -21,9 +22,11 @@ func newDiffCmd() *cobra.Command {
 		Long: `diff compares the findings of two runs (their findings.parquet) by finding_id:
 a finding of OLD_OUT missing from NEW_OUT was fixed (đã xử lý), one in both is
 still open (còn tồn), one only in NEW_OUT is new (phát sinh mới). It prints,
-per commune, "Xã ...: đã rà soát, xử lý X/Y trường hợp, đạt Z%" and a table per
-rule, then the totals. OLD_OUT and NEW_OUT may be run directories or
-findings.parquet files. --csv also writes the table as CSV (UTF-8 with BOM).
+"đã rà soát, xử lý X/Y trường hợp, đạt Z%" for the province, one line per
+commune ranked by that rate (the unknown commune apart) and one line per rule.
+--csv writes the same figures as CSV, --json prints them, --html writes a
+progress page for leaders. OLD_OUT and NEW_OUT may be run directories or
+findings.parquet files.
 
 diff refuses (exit 1) runs that cannot be compared, as read from their
 summary.json: another province, another set of sources, or a source of which no
@@ -44,6 +47,7 @@ the new run left out because officers confirmed them not errors
 				return err
 			}
 			var dismissed []string
+			var warnings []string
 			header := ""
 			so, errOld := output.ReadSummary(args[0])
 			sc, errCur := output.ReadSummary(args[1])
@@ -57,14 +61,23 @@ the new run left out because officers confirmed them not errors
 					if !force {
 						return fmt.Errorf("%s\n(--force để vẫn so sánh)", msg)
 					}
-					header += "CẢNH BÁO: " + msg + "\n"
+					warnings = why
 				}
 			} else if !force {
 				return fmt.Errorf("cannot check that the runs are comparable (use --force to compare the findings anyway): %w", errors.Join(errOld, errCur))
 			}
 			res := output.Diff(old, cur, dismissed)
+			res.Warnings = warnings
+			if errOld == nil && errCur == nil {
+				res.OldRun, res.NewRun, res.Province = output.RunLabel(so), output.RunLabel(sc), sc.ProvinceName
+			}
+			if htmlPath != "" {
+				if err := writeFileWith(htmlPath, res.WriteHTML); err != nil {
+					return err
+				}
+			}
 			if csvPath != "" {
-				if err := writeDiffCSV(csvPath, res); err != nil {
+				if err := writeFileWith(csvPath, res.WriteCSV); err != nil {
 					return err
 				}
 			}
@@ -77,18 +90,20 @@ the new run left out because officers confirmed them not errors
 			return res.WriteTable(cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&csvPath, "csv", "", "also write the table to this CSV file")
+	cmd.Flags().StringVar(&csvPath, "csv", "", "also write the figures to this CSV file")
+	cmd.Flags().StringVar(&htmlPath, "html", "", "also write a progress page for leaders to this HTML file")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of the table")
 	cmd.Flags().BoolVar(&force, "force", false, "compare runs that are not comparable (other province or sources), flagging them")
 	return cmd
 }
 
-func writeDiffCSV(path string, res *output.DiffResult) error {
+// writeFileWith creates path and fills it with write.
+func writeFileWith(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	err = res.WriteCSV(f)
+	err = write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -50,16 +50,19 @@ func TestDiffCommand(t *testing.T) {
 	var stdout bytes.Buffer
 	root := newRootCmd()
 	root.SetOut(&stdout)
-	root.SetArgs([]string{"diff", oldOut, newOut, "--csv", csvPath})
+	htmlPath := filepath.Join(tmp, "tien-do.html")
+	root.SetArgs([]string{"diff", oldOut, newOut, "--csv", csvPath, "--html", htmlPath})
 	if err := root.ExecuteContext(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	squeezed := strings.Join(strings.Fields(stdout.String()), " ")
 	for _, want := range []string{
-		"Xã Nghi Phong: đã rà soát, xử lý 2/3 trường hợp, đạt 66,7%",
-		"Phường Vinh Phú: đã rà soát, xử lý 0/1 trường hợp, đạt 0,0%; phát sinh mới 1 trường hợp",
+		"so sánh kỳ trước",
+		"1 Xã Nghi Phong 16681 3 2 0 1 0 66,7%",
+		"2 Phường Vinh Phú 17920 1 0 0 1 1 0,0%",
 		"Tổng cộng: đã rà soát, xử lý 2/4 trường hợp, đạt 50,0%",
 	} {
-		if !strings.Contains(stdout.String(), want) {
+		if !strings.Contains(squeezed, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
@@ -67,8 +70,11 @@ func TestDiffCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(data), "\ufeff") || !strings.Contains(string(data), "Xã Nghi Phong,DUP_ID") {
+	if !strings.HasPrefix(string(data), "\ufeff") || !strings.Contains(string(data), "1,40,16681,Xã Nghi Phong,,,3,2,0,1,0,66.7") {
 		t.Errorf("diff.csv = %q", data)
+	}
+	if page, err := os.ReadFile(htmlPath); err != nil || !strings.Contains(string(page), "<td>Xã Nghi Phong</td>") {
+		t.Errorf("progress page: %v\n%.500s", err, page)
 	}
 
 	stdout.Reset()
