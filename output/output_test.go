@@ -60,7 +60,8 @@ func testSummary() Summary {
 			{Source: "population", Path: "dan_cu.parquet", Size: 100, SHA256: "ab", Read: 1000, Used: 990, Rejected: 10},
 			{Source: "tax", Path: "thue.csv", Size: 50, SHA256: "cd", Read: 300, Used: 299, Rejected: 1},
 		},
-		Stages: []Stage{{"read", 1.5, 1300}, {"rules", 0.25, 1289}},
+		Stages:    []Stage{{"read", 1.5, 1300}, {"rules", 0.25, 1289}},
+		Residents: map[string]int64{"16681": 1000, "17920": 200, "18001": 5000, "": 40},
 	}
 }
 
@@ -464,6 +465,53 @@ func TestReport(t *testing.T) {
 		if strings.Contains(html, bad) {
 			t.Errorf("report.html contains %q: it must not load anything", bad)
 		}
+	}
+	for _, want := range []string{
+		"<title>Báo cáo đối sánh dữ liệu dân cư – Tỉnh Nghệ An – Tháng 07/2025</title>",
+		`id="legend"`, "@media print", "size: A4",
+		// Nghi Phong: 5 findings, 1,000 residents; Vinh Phú 3 for 200.
+		`<td class="n" data-v="5">5,0</td>`, `<td class="n" data-v="15">15,0</td>`,
+		// The unknown commune is apart, not a row of the ranked table.
+		`<p id="unknown-commune">2 trường hợp`,
+		"Dân cư", "Thuế",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<td>Chưa xác định</td>") || strings.Contains(html, ">population<") {
+		t.Errorf("report.html ranks the unknown commune or names a source in English")
+	}
+	if strings.Contains(html, `id="precision"`) {
+		t.Errorf("precision table without a verification ledger")
+	}
+}
+
+func TestReportPrecision(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Create(filepath.Join(dir, "out"), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSummary()
+	s.Verification = &Verification{Ledger: "xacminh.jsonl", Entries: 5, Dismissed: []string{"x"},
+		ByRule: []RulePrecision{{Rule: rules.DupPerson, Fixed: 2, Open: 1, NotError: 1, NotFound: 1}}}
+	SortPrecision(s.Verification.ByRule)
+	if err := d.WriteFindings(testFindings(), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "report.html"))
+	html := strings.Join(strings.Fields(string(data)), " ")
+	want := `<tr><td>Nghi trùng công dân</td><td class="n">3</td><td class="n">1</td><td class="n wide">1</td><td class="n">75,0%</td></tr>`
+	if !strings.Contains(html, want) {
+		t.Errorf("report.html lacks the precision row %s", want)
+	}
+	sum, err := ReadSummary(filepath.Join(dir, "out"))
+	if err != nil || sum.Verification == nil || sum.Verification.ByRule[0].NotError != 1 {
+		t.Errorf("summary.json verification = %+v, %v", sum.Verification, err)
 	}
 }
 

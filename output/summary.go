@@ -61,8 +61,10 @@ type CommuneCount struct {
 	CommuneCode  string      `json:"commune_code"` // "00000" when unknown
 	CommuneName  string      `json:"commune_name"`
 	Count        int64       `json:"count"`
-	ByRule       []RuleCount `json:"by_rule"` // rules with findings, catalogue order
-	Fixlist      string      `json:"fixlist"` // path of its CSV fix list, relative to the run directory
+	ByRule       []RuleCount `json:"by_rule"`   // rules with findings, catalogue order
+	Fixlist      string      `json:"fixlist"`   // path of its CSV fix list, relative to the run directory
+	Residents    int64       `json:"residents"` // living people of the register in the commune (0 when not given)
+	Per1000      float64     `json:"per_1000"`  // findings per 1,000 residents; 0 without residents
 }
 
 // Summary describes a run; it is written as summary.json. The caller fills
@@ -82,6 +84,13 @@ type Summary struct {
 	Province     string `json:"province"`
 	ProvinceName string `json:"province_name"`
 	Period       string `json:"period"`
+
+	// Residents is the register's living people by 2025 commune code (""
+	// for the unknown commune), set by the caller for rates per 1,000
+	// residents.
+	Residents map[string]int64 `json:"-"`
+	// TotalResidents is their sum, computed by WriteFindings.
+	TotalResidents int64 `json:"total_residents"`
 
 	// Verification is set when the run applied a verification ledger.
 	Verification *Verification `json:"verification,omitempty"`
@@ -141,11 +150,22 @@ func summarize(s *Summary, fs []record.Finding, communes []*commune, rejects int
 		return cmp.Or(cmp.Compare(sourceRank(a.Source), sourceRank(b.Source)), cmp.Compare(a.Source, b.Source))
 	})
 	s.ByCommune = s.ByCommune[:0]
+	s.TotalResidents = 0
+	for _, n := range s.Residents {
+		s.TotalResidents += n
+	}
 	for _, c := range communes {
-		s.ByCommune = append(s.ByCommune, CommuneCount{
+		cc := CommuneCount{
 			ProvinceCode: c.Province, CommuneCode: c.Code, CommuneName: c.Name,
 			Count: int64(len(c.idx)), ByRule: countRules(fs, c.idx), Fixlist: c.file() + ".csv",
-		})
+		}
+		key := c.Code
+		if key == unknownCommune {
+			key = ""
+		}
+		cc.Residents = s.Residents[key]
+		cc.Per1000 = per1000(cc.Count, cc.Residents)
+		s.ByCommune = append(s.ByCommune, cc)
 	}
 }
 
@@ -309,4 +329,12 @@ func ReadSummary(dir string) (*Summary, error) {
 		return nil, fmt.Errorf("reading run summary %s: %w", p, err)
 	}
 	return &s, nil
+}
+
+// per1000 is n per 1,000 residents, 0 without residents.
+func per1000(n, residents int64) float64 {
+	if residents <= 0 {
+		return 0
+	}
+	return float64(n) * 1000 / float64(residents)
 }

@@ -58,6 +58,10 @@ type Result struct {
 	Province string         // the province code assumed for addresses that name none
 	Started  time.Time
 	Finished time.Time
+
+	// Residents counts the register's living people by 2025 commune code
+	// ("" when unknown), for rates per 1,000 residents.
+	Residents map[string]int64
 }
 
 // Run reconciles the sources of cfg.

@@ -9,6 +9,7 @@ import (
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -218,5 +219,22 @@ func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
 	r.chk.Pop = r.pop
+	r.res.Residents = residents(r.pop)
 	return int64(r.pop.Len()), nil
+}
+
+// residents counts the people of the register not known dead, missing or
+// deregistered, by 2025 commune code ("" when unknown): the denominators of
+// rates per 1,000 residents.
+func residents(pop *match.Population) map[string]int64 {
+	out := map[string]int64{}
+	for i := range pop.People {
+		p := &pop.People[i]
+		switch p.Status {
+		case normalize.StatusDead, normalize.StatusMissing, normalize.StatusDeregistered:
+			continue
+		}
+		out[pop.Str(p.Commune)]++
+	}
+	return out
 }

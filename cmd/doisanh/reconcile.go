@@ -161,7 +161,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		say("verified: %d findings confirmed not errors not raised again", len(verification.Dismissed))
 	}
 	s := output.Summary{
-		Version: version, RunID: runID(started, sum), Started: started, Verification: verification,
+		Version: version, RunID: runID(started, sum), Started: started, Verification: verification, Residents: res.Residents,
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
