@@ -56,16 +56,7 @@ func recExec(ctx context.Context, args ...string) (code int, stdout, stderr stri
 	root.SetOut(&o)
 	root.SetErr(&e)
 	err = root.ExecuteContext(ctx)
-	var ue usageError
-	switch {
-	case err == nil:
-		code = exitOK
-	case errors.As(err, &ue):
-		code = exitUsage
-	default:
-		code = exitFail
-	}
-	return code, o.String(), e.String(), err
+	return exitCode(ctx, err), o.String(), e.String(), err
 }
 
 // recReconcile runs reconcile and fails the test unless it succeeds.

@@ -4,8 +4,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// devVersion is the version of a build without -ldflags.
+const devVersion = "0.1.0-dev"
+
 // version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+var version = devVersion
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -17,21 +20,32 @@ writes per-commune fix lists (danh sách cần xác minh, làm sạch) for the
 commune police, with a summary and a report.
 
 Start with "doisanh demo": it generates a small synthetic province and
-reconciles it.`,
-		Version:       version,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+reconciles it.
+
+Exit codes: 0 done, 1 failed, 2 wrong command line, 130 stopped by Ctrl-C.`,
+		Example: `  doisanh demo
+  doisanh columns population
+  doisanh reconcile --population dan_cu.parquet --tax thue.parquet --insurance bhxh.parquet --out ket-qua-2026-11
+  doisanh verify --ledger xacminh.jsonl tra-ve/2026-11/
+  doisanh reconcile --population dan_cu.parquet --tax thue.parquet --verified xacminh.jsonl --out ket-qua-2026-12
+  doisanh diff ket-qua-2026-11 ket-qua-2026-12 --html tien-do.html`,
+		Version:                    readBuildInfo().Version,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
+		SuggestionsMinimumDistance: 2,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newDemoCmd(),
 		newGenerateCmd(),
 		newReconcileCmd(),
+		newVerifyCmd(),
+		newDiffCmd(),
+		newColumnsCmd(),
 		newScoreCmd(),
 		newNormalizeCmd(),
-		newDiffCmd(),
-		newVerifyCmd(),
 		newBenchCmd(),
+		newVersionCmd(),
 	)
 	return root
 }
