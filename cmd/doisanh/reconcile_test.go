@@ -223,7 +223,7 @@ func TestReconcileInterruptedLeavesPreviousResult(t *testing.T) {
 		errText  string // substring of the error, or ""
 	}{
 		{"cancelled context", cancelled, func(out string) []string { return recArgs(data, out) },
-			exitFail, context.Canceled, ""},
+			exitInterrupted, context.Canceled, ""},
 		{"tax is not parquet", context.Background(), func(out string) []string {
 			args := recArgs(data, out)
 			args[slices.Index(args, "--tax")+1] = bad
