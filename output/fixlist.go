@@ -385,7 +385,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 			files = append(files, rel)
 		}
 	}
-	d.progress("wrote %d fix lists", len(communes))
+	d.progress("wrote %s fix lists", formatInt(int64(len(communes))))
 	return files, nil
 }
 

@@ -338,3 +338,6 @@ func per1000(n, residents int64) float64 {
 	}
 	return float64(n) * 1000 / float64(residents)
 }
+
+// SourceLabel is the Vietnamese name of a source ("population" is "Dân cư").
+func SourceLabel(s string) string { return label(sourceLabels, s) }

@@ -95,7 +95,7 @@ func (d *Dir) WriteRejects(rs []record.Reject) error {
 	}
 	d.rejects = int64(len(rs))
 	d.wroteRejects = true
-	d.progress("wrote %d rejects", len(rs))
+	d.progress("wrote %s rejects", formatInt(int64(len(rs))))
 	return nil
 }
 

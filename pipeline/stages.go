@@ -122,6 +122,7 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 			job.keep(&b.outs[i])
 		}
 		seen += int64(len(b.rows))
+		r.event(Progress{Source: source, Done: seen, Total: max(rd.RowsHint(), 0)})
 		if seen/100_000 != (seen-int64(len(b.rows)))/100_000 {
 			r.progressf("  %s: %d rows", source, seen)
 		}

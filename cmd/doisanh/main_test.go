@@ -26,6 +26,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", context.Background(), []string{"reconcle"}, exitUsage, "Did you mean this?\n\treconcile"},
 		{"unknown flag", context.Background(), []string{"diff", "--nope", "a", "b"}, exitUsage, "unknown flag"},
 		{"missing argument", context.Background(), []string{"diff", "a"}, exitUsage, "doisanh --help"},
+		{"bad language", context.Background(), []string{"columns", "--lang", "fr"}, exitUsage, "want vi or en"},
 		{"unknown source", context.Background(), []string{"columns", "thue"}, exitUsage, "unknown source"},
 		{"failed", context.Background(), []string{"diff", tmp, tmp}, exitFail, "findings.parquet"},
 		{"interrupted", canceled, []string{"demo", "--people", "100", "--dir", filepath.Join(tmp, "demo"), "--quiet"}, exitInterrupted, "Ctrl-C"},

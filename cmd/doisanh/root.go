@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
 )
 
@@ -35,6 +37,17 @@ Exit codes: 0 done, 1 failed, 2 wrong command line, 130 stopped by Ctrl-C.`,
 		SuggestionsMinimumDistance: 2,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	defLang := langVI
+	if l := os.Getenv("DOISANH_LANG"); l == langEN {
+		defLang = langEN
+	}
+	root.PersistentFlags().String("lang", defLang, "language of messages on the terminal: vi or en (env DOISANH_LANG)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if l := langOf(cmd); l != langVI && l != langEN {
+			return usagef("--lang %q: want vi or en", l)
+		}
+		return nil
+	}
 	root.AddCommand(
 		newDemoCmd(),
 		newGenerateCmd(),
@@ -48,6 +61,14 @@ Exit codes: 0 done, 1 failed, 2 wrong command line, 130 stopped by Ctrl-C.`,
 		newVersionCmd(),
 	)
 	return root
+}
+
+// langOf is the --lang of the command line.
+func langOf(cmd *cobra.Command) string {
+	if f := cmd.Flag("lang"); f != nil {
+		return f.Value.String()
+	}
+	return langVI
 }
 
 // exactArgs is cobra.ExactArgs returning a usage error.
