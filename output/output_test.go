@@ -552,3 +552,56 @@ func readZipFile(t *testing.T, path, name string) string {
 	}
 	return string(data)
 }
+
+// TestFixlistSpreadsheetRoundTrip: IDs, codes and dates reach a
+// spreadsheet as text. In the XLSX every cell of a list is a text cell,
+// equal to the CSV's value, so a leading zero is never lost and a date is
+// never converted; the CSV is read back as text (as doisanh verify does).
+func TestFixlistSpreadsheetRoundTrip(t *testing.T) {
+	fs := testFindings()
+	fs[2].PersonID, fs[2].BirthDate = "001191601622", "1/6/1969"
+	fs[2].SourceKey = "0012345678"
+	out := writeRun(t, t.TempDir(), fs, true)
+	base := filepath.Join(out, "fixlists/40/16681-xa-nghi-phong")
+	csvRows := readCSV(t, base+".csv")
+	byID := map[string][]string{}
+	for _, r := range csvRows[1:] {
+		byID[r[colFindingID]] = r
+	}
+	if r := byID["a3"]; r[colPersonID] != "001191601622" || r[colBirth] != "01/06/1969 (ghi: 1/6/1969)" || r[colSourceKey] != "0012345678" {
+		t.Errorf("CSV row = %q", r)
+	}
+	x, err := excelize.OpenFile(base + ".xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	checked := 0
+	for _, sheet := range x.GetSheetList()[1:] {
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows[titleRows+1:] {
+			want := byID[r[colFindingID]]
+			for _, c := range []int{colPersonID, colBirth, colSourceKey, colRelated, colHousehold, colFindingID} {
+				cell, _ := excelize.CoordinatesToCellName(c+1, titleRows+2+i)
+				typ, _ := x.GetCellType(sheet, cell)
+				got := ""
+				if c < len(r) {
+					got = r[c]
+				}
+				if got != want[c] {
+					t.Errorf("%s %s = %q, CSV has %q", sheet, cell, got, want[c])
+				}
+				if got != "" && typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+					t.Errorf("%s %s (%q) is not a text cell: %v", sheet, cell, got, typ)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 5*6 {
+		t.Errorf("checked %d cells", checked)
+	}
+}

@@ -42,16 +42,42 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	code := exitCode(ctx, err)
 	if err != nil {
+		en := argsLang(args) == langEN
 		msg := err.Error()
 		if code == exitInterrupted {
 			msg = "đã dừng theo yêu cầu (Ctrl-C); kết quả cũ (nếu có) được giữ nguyên"
+			if en {
+				msg = "stopped (Ctrl-C); the previous result, if any, is untouched"
+			}
 		}
 		fmt.Fprintln(stderr, "doisanh:", msg)
 		if code == exitUsage && !strings.Contains(msg, "--help") {
-			fmt.Fprintln(stderr, `Xem "doisanh --help" (hoặc "doisanh LỆNH --help").`)
+			if en {
+				fmt.Fprintln(stderr, `See "doisanh --help" (or "doisanh COMMAND --help").`)
+			} else {
+				fmt.Fprintln(stderr, `Xem "doisanh --help" (hoặc "doisanh LỆNH --help").`)
+			}
 		}
 	}
 	return code
+}
+
+// argsLang is the language asked for on the command line or in
+// DOISANH_LANG, read without cobra (for messages after a failed parse).
+func argsLang(args []string) string {
+	lang := os.Getenv("DOISANH_LANG")
+	for i, a := range args {
+		switch {
+		case a == "--lang" && i+1 < len(args):
+			lang = args[i+1]
+		case strings.HasPrefix(a, "--lang="):
+			lang = strings.TrimPrefix(a, "--lang=")
+		}
+	}
+	if lang == langEN {
+		return langEN
+	}
+	return langVI
 }
 
 // exitCode maps the error of a command to the process exit code.

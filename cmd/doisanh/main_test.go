@@ -26,6 +26,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", context.Background(), []string{"reconcle"}, exitUsage, "Did you mean this?\n\treconcile"},
 		{"unknown flag", context.Background(), []string{"diff", "--nope", "a", "b"}, exitUsage, "unknown flag"},
 		{"missing argument", context.Background(), []string{"diff", "a"}, exitUsage, "doisanh --help"},
+		{"interrupted in English", canceled, []string{"demo", "--lang", "en", "--people", "100", "--dir", filepath.Join(tmp, "demo-en"), "--quiet"}, exitInterrupted, "stopped (Ctrl-C)"},
+		{"usage hint in English", context.Background(), []string{"--lang=en", "diff", "a"}, exitUsage, `See "doisanh --help"`},
 		{"bad language", context.Background(), []string{"columns", "--lang", "fr"}, exitUsage, "want vi or en"},
 		{"unknown source", context.Background(), []string{"columns", "thue"}, exitUsage, "unknown source"},
 		{"failed", context.Background(), []string{"diff", tmp, tmp}, exitFail, "findings.parquet"},
