@@ -5,15 +5,18 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"math"
 	"regexp"
+	"runtime"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -377,15 +380,42 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 			return nil, err
 		}
 		files = append(files, rel)
-		if d.opts.XLSX {
-			rel := c.file() + ".xlsx"
-			if err := d.writeFile(rel, func(f *os.File) error { return writeXLSX(f, fs, c, info) }); err != nil {
-				return nil, err
-			}
-			files = append(files, rel)
+	}
+	if d.opts.XLSX {
+		xf, err := d.writeWorkbooks(fs, communes, info)
+		if err != nil {
+			return nil, err
 		}
+		files = append(files, xf...)
 	}
 	d.progress("wrote %s fix lists", formatInt(int64(len(communes))))
+	return files, nil
+}
+
+// writeWorkbooks writes the XLSX fix lists, communes (already sorted) side
+// by side on GOMAXPROCS goroutines: a workbook costs far more than its CSV.
+func (d *Dir) writeWorkbooks(fs []record.Finding, communes []*commune, info listInfo) ([]string, error) {
+	files := make([]string, len(communes))
+	errs := make([]error, len(communes))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(communes)) {
+		wg.Go(func() {
+			for i := range next {
+				c := communes[i]
+				files[i] = c.file() + ".xlsx"
+				errs[i] = d.writeFile(files[i], func(f *os.File) error { return writeXLSX(f, fs, c, info) })
+			}
+		})
+	}
+	for i := range communes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

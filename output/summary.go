@@ -159,12 +159,10 @@ func summarize(s *Summary, fs []record.Finding, communes []*commune, rejects int
 			ProvinceCode: c.Province, CommuneCode: c.Code, CommuneName: c.Name,
 			Count: int64(len(c.idx)), ByRule: countRules(fs, c.idx), Fixlist: c.file() + ".csv",
 		}
-		key := c.Code
-		if key == unknownCommune {
-			key = ""
+		if c.Code != unknownCommune { // no rate for findings without a commune
+			cc.Residents = s.Residents[c.Code]
+			cc.Per1000 = per1000(cc.Count, cc.Residents)
 		}
-		cc.Residents = s.Residents[key]
-		cc.Per1000 = per1000(cc.Count, cc.Residents)
 		s.ByCommune = append(s.ByCommune, cc)
 	}
 }
