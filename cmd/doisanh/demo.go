@@ -54,7 +54,7 @@ temporary directory, whose path is printed at the end.`,
 			opts := synth.DefaultOptions()
 			opts.People, opts.Seed = people, seed
 			if progress != nil {
-				opts.Progress = func(msg string) { ui.say("%s", msg) }
+				opts.Progress = ui.output
 			}
 			if _, err := synth.Generate(cmd.Context(), data, opts); err != nil {
 				return err

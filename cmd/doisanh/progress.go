@@ -61,6 +61,12 @@ var viOutput = []struct {
 	{regexp.MustCompile(`^wrote (\S+) findings$`), "đã ghi $1 phát hiện"},
 	{regexp.MustCompile(`^wrote (\S+) rejects$`), "đã ghi $1 dòng bị loại"},
 	{regexp.MustCompile(`^wrote (.+)$`), "đã ghi $1"},
+	// synth, for demo and generate
+	{regexp.MustCompile(`^model: (\d+) people, (\d+) households, (\d+) tax, (\d+) insurance, (\d+) civil events \((.*)\)$`),
+		"mô hình: $1 người, $2 hộ, $3 bản ghi thuế, $4 BHXH, $5 sự kiện hộ tịch ($6)"},
+	{regexp.MustCompile(`^defects: (\d+) injected, (\d+) fixed in the field \((.*)\)$`), "lỗi cài sẵn: $1, đã sửa tại địa bàn: $2 ($3)"},
+	{regexp.MustCompile(`^write: (.*) \((.*)\)$`), "ghi tệp: $1 ($2)"},
+	{regexp.MustCompile(`^done in (\S+): (.*)$`), "xong trong $1: $2"},
 }
 
 // progressUI shows a run's progress on w: a bar with percentage and time
@@ -119,7 +125,21 @@ func (p *progressUI) say(format string, args ...any) {
 	fmt.Fprintf(p.w, "doisanh: "+p.tr(format)+"\n", args...)
 }
 
-// output shows a message of output.Dir.
+// bareNumber is a count of four digits or more standing alone in a message.
+var bareNumber = regexp.MustCompile(`(^|[ (])(\d{4,})([ ,;)]|$)`)
+
+// groupNumbers writes the bare counts of a message with the grouping of
+// every other count: 50150 becomes 50.150.
+func groupNumbers(msg string) string {
+	return bareNumber.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := bareNumber.FindStringSubmatch(m)
+		var n int64
+		fmt.Sscan(sub[2], &n)
+		return sub[1] + num(n) + sub[3]
+	})
+}
+
+// output shows a message of output.Dir or synth, which arrive formatted.
 func (p *progressUI) output(msg string) {
 	if p == nil || p.w == nil {
 		return
@@ -132,6 +152,7 @@ func (p *progressUI) output(msg string) {
 			}
 		}
 	}
+	msg = groupNumbers(msg)
 	p.say("%s", msg)
 }
 

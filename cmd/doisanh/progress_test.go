@@ -61,3 +61,16 @@ func TestProgressLines(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"write: population 50150, tax 24685 (866ms)": "write: population 50.150, tax 24.685 (866ms)",
+		"done in 1.369s: /tmp/d2024/x":               "done in 1.369s: /tmp/d2024/x",
+		"12345":                                      "12.345",
+		"wrote 999 rows (1000)":                      "wrote 999 rows (1.000)",
+	} {
+		if got := groupNumbers(in); got != want {
+			t.Errorf("groupNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
