@@ -76,6 +76,17 @@ func TestReportRendersInChromium(t *testing.T) {
 // reach beyond the viewport once the page has loaded.
 const overflowProbe = `<script>
 window.addEventListener("load", function () {
+  if (location.hash === "#print") { // apply the print rules, as printing would
+    Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+      Array.prototype.forEach.call(sheet.cssRules, function (rule) {
+        if (rule.media && rule.media.mediaText === "print") {
+          Array.prototype.forEach.call(rule.cssRules, function (r) {
+            if (r.selectorText) { sheet.insertRule(r.cssText, sheet.cssRules.length); }
+          });
+        }
+      });
+    });
+  }
   var vw = document.documentElement.clientWidth, bad = [];
   document.querySelectorAll("body *").forEach(function (e) {
     var r = e.getBoundingClientRect();
@@ -92,7 +103,7 @@ window.addEventListener("load", function () {
 // (headless Chromium will not make a window narrower than 500 px) and
 // copies what the probe found onto its own body.
 const probeFrame = `<!DOCTYPE html><html><body style="margin:0">
-<iframe src="probe.html" style="border:0;width:%dpx;height:900px"></iframe>
+<iframe src="probe.html%s" style="border:0;width:%dpx;height:900px"></iframe>
 <script>
 window.addEventListener("message", function (e) {
   document.body.setAttribute("data-vw", e.data.vw);
@@ -131,10 +142,18 @@ func TestReportFitsPhoneAndDesktop(t *testing.T) {
 		}
 		return m[1]
 	}
-	for _, width := range []int{390, 1440} {
+	// A4 portrait less 12 mm margins is 186 mm: 703 CSS pixels.
+	for _, c := range []struct {
+		width int
+		print bool
+	}{{390, false}, {1440, false}, {703, true}} {
+		width, hash := c.width, ""
+		if c.print {
+			hash = "#print"
+		}
 		size := fmt.Sprintf("--window-size=%d,900", max(width, 500)+20)
 		frame := filepath.Join(dir, fmt.Sprintf("frame-%d.html", width))
-		if err := os.WriteFile(frame, fmt.Appendf(nil, probeFrame, width), 0o644); err != nil {
+		if err := os.WriteFile(frame, fmt.Appendf(nil, probeFrame, hash, width), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		dom, _ := runChromium(t, "--dump-dom", size, "file://"+frame)
@@ -157,6 +176,23 @@ func TestReportFitsPhoneAndDesktop(t *testing.T) {
 		}
 		if dir := os.Getenv("DOISANH_SCREENSHOTS"); dir != "" {
 			os.WriteFile(filepath.Join(dir, filepath.Base(png)), data, 0o644)
+		}
+	}
+
+	// Printed, it is A4.
+	pdf := filepath.Join(dir, "report.pdf")
+	runChromium(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+filepath.Join(out, "report.html"))
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if boxes := regexp.MustCompile(`/MediaBox \[0 0 (\d+)\.?\d* (\d+)\.?\d*\]`).FindAllSubmatch(data, -1); len(boxes) == 0 {
+		t.Errorf("printed report has no page")
+	} else {
+		for _, b := range boxes {
+			if string(b[1]) != "594" || string(b[2]) != "841" {
+				t.Errorf("printed page is %sx%s pt, want A4 portrait (595x842)", b[1], b[2])
+			}
 		}
 	}
 }
