@@ -234,7 +234,7 @@ func TestFixlistXLSX(t *testing.T) {
 		t.Fatalf("%d rows", len(rows))
 	}
 	title := rows[0][0] + "\n" + rows[1][0] + "\n" + rows[2][0] + "\n" + rows[3][0]
-	for _, want := range []string{"DANH SÁCH", "Xã Nghi Phong (mã 16681), Tỉnh Nghệ An", "Kỳ: Tháng 07/2025", "Lần chạy: run-1", "TÀI LIỆU MẬT"} {
+	for _, want := range []string{"DANH SÁCH", "Xã Nghi Phong (mã 16681), Tỉnh Nghệ An", "Kỳ: Tháng 07/2025", "Lần chạy: run-1", "DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN"} {
 		if !strings.Contains(title, want) {
 			t.Errorf("title block lacks %q:\n%s", want, title)
 		}

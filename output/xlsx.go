@@ -29,8 +29,11 @@ var Outcomes = []string{
 // Text of the title block.
 const (
 	listTitle       = "DANH SÁCH TRƯỜNG HỢP CẦN XÁC MINH, LÀM SẠCH DỮ LIỆU DÂN CƯ"
-	confidentiality = "TÀI LIỆU MẬT – Chỉ dùng cho công tác xác minh, làm sạch dữ liệu dân cư. " +
-		"Không sao chụp, không chuyển cho người không có nhiệm vụ. Trả lại danh sách sau khi xác minh."
+	// confidentiality marks the list as personal data (Nghị định 13/2023/NĐ-CP)
+	// restricted to the verification. It is not a state-secret grade ("Mật"):
+	// only an authorised person may classify a document as such.
+	confidentiality = "DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN: chỉ dùng cho công tác xác minh, làm sạch dữ liệu dân cư. " +
+		"Không sao chụp, không chuyển cho người không có nhiệm vụ; trả lại danh sách sau khi xác minh."
 	listFont = "Times New Roman"
 )
 
@@ -118,7 +121,7 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err
 		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
 		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
 		Keywords:    "doisanh; Đề án 06; xác minh",
-		Category:    "Tài liệu mật",
+		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
 		Language:    "vi-VN",
 	}); err != nil {
 		return err
@@ -271,7 +274,7 @@ func setupPrint(x *excelize.File, sheet string, headerRow int, list bool) error 
 		return err
 	}
 	if err := x.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-		OddHeader: "&L&\"" + listFont + ",Bold\"&8TÀI LIỆU MẬT&R&8&A",
+		OddHeader: "&L&\"" + listFont + ",Bold\"&8DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN&R&8&A",
 		OddFooter: "&L&8Chỉ dùng cho công tác xác minh&RTrang &P/&N",
 	}); err != nil {
 		return err
