@@ -28,7 +28,7 @@ var Outcomes = []string{
 
 // Text of the title block.
 const (
-	listTitle       = "DANH SÁCH TRƯỜNG HỢP CẦN XÁC MINH, LÀM SẠCH DỮ LIỆU DÂN CƯ"
+	listTitle = "DANH SÁCH TRƯỜNG HỢP CẦN XÁC MINH, LÀM SẠCH DỮ LIỆU DÂN CƯ"
 	// confidentiality marks the list as personal data (Nghị định 13/2023/NĐ-CP)
 	// restricted to the verification. It is not a state-secret grade ("Mật"):
 	// only an authorised person may classify a document as such.
