@@ -68,7 +68,19 @@ officers. Rows that cannot be read are listed with file, sheet and row.`,
 			if err := verify.AppendLedger(ledger, all); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Đã ghi %d kết quả xác minh vào %s\n", len(all), ledger)
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "Đã ghi %s kết quả xác minh vào %s\n", num(len(all)), ledger)
+			if l, err := verify.ReadLedger(ledger); err == nil {
+				fmt.Fprintf(w, "\nĐộ chính xác theo xác minh (toàn bộ sổ, %s trường hợp):\n", num(len(l)))
+				fmt.Fprintf(w, "  %-34s %12s %15s %14s %13s\n", "Loại lỗi", "Đúng là lỗi", "Không phải lỗi", "Không tìm thấy", "Độ chính xác")
+				for _, p := range l.Precision() {
+					prec := "–"
+					if x, ok := p.Precision(); ok {
+						prec = strings.Replace(fmt.Sprintf("%.1f%%", x*100), ".", ",", 1)
+					}
+					fmt.Fprintf(w, "  %-34s %12s %15s %14s %13s\n", p.Label, num(p.Fixed+p.Open), num(p.NotError), num(p.NotFound), prec)
+				}
+			}
 			if problems > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%d dòng không đọc được (xem trên); sửa và chạy lại cho các tệp đó\n", problems)
 			}

@@ -124,7 +124,7 @@ func TestVerifyLoop(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("verify: exit %d, %v\n%s\n%s", code, err, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "Đã ghi 5 kết quả") {
+	if !strings.Contains(stdout, "Đã ghi 5 kết quả") || !strings.Contains(stdout, "Độ chính xác theo xác minh") {
 		t.Errorf("verify output:\n%s\n%s", stdout, stderr)
 	}
 
