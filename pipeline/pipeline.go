@@ -92,6 +92,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{"train", r.train},
 		{"link sources", r.linkSources},
 		{"rules", r.crossRules},
+		{"addresses", r.fillAddresses},
 	}
 	for _, s := range steps {
 		start := time.Now()

@@ -35,6 +35,7 @@ var viMessages = map[string]string{
 	"train":                                 "học mô hình liên kết",
 	"link sources":                          "liên kết các nguồn",
 	"rules":                                 "áp dụng quy tắc",
+	"addresses":                             "tìm địa chỉ của người có phát hiện",
 	"population":                            "dân cư",
 	"tax":                                   "thuế",
 	"insurance":                             "BHXH",
