@@ -144,3 +144,109 @@ func foldHeader(s string) string {
 }
 
 var errEmptyFile = errors.New("empty file (no header)")
+
+// HeaderAlias is a canonical column and the headers recognised for it
+// without a mapping file.
+type HeaderAlias struct {
+	Column  string
+	Headers []string
+}
+
+// Headers common to the sources that carry a person.
+var (
+	aliasName    = []string{"Họ và tên", "Họ tên", "Họ, tên", "Tên công dân"}
+	aliasBirth   = []string{"Ngày sinh", "Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "NTNS"}
+	aliasGender  = []string{"Giới tính", "Phái"}
+	aliasAddress = []string{"Địa chỉ", "Địa chỉ thường trú", "Nơi thường trú", "Nơi cư trú", "Địa chỉ cư trú", "Nơi ở hiện tại"}
+	aliasCommune = []string{"Mã xã", "Mã xã/phường", "Mã phường/xã", "Mã ĐVHC", "Mã đơn vị hành chính"}
+	aliasStatus  = []string{"Trạng thái", "Tình trạng"}
+	aliasID      = []string{"Số định danh", "Số định danh cá nhân", "Mã định danh", "Số CCCD", "CCCD", "Số căn cước",
+		"Số căn cước công dân", "Số CMND/CCCD", "Số CCCD/CMND", "Số giấy tờ tùy thân"}
+	aliasFather = []HeaderAlias{{"father_id", []string{"Số định danh cha", "Số định danh bố", "CCCD cha"}},
+		{"father_name", []string{"Họ tên cha", "Họ và tên cha", "Họ tên bố", "Tên cha"}}}
+	aliasMother = []HeaderAlias{{"mother_id", []string{"Số định danh mẹ", "CCCD mẹ"}},
+		{"mother_name", []string{"Họ tên mẹ", "Họ và tên mẹ", "Tên mẹ"}}}
+)
+
+// builtinHeaders are the Vietnamese headers of each source recognised
+// without a mapping file (doisanh columns lists them). A mapping file and
+// the canonical names themselves take precedence.
+var builtinHeaders = map[record.Source][]HeaderAlias{
+	record.Population: append([]HeaderAlias{
+		{"person_id", aliasID},
+		{"old_id", []string{"Số CMND", "CMND", "Số CMND cũ", "Số chứng minh nhân dân"}},
+		{"full_name", aliasName},
+		{"birth_date", aliasBirth},
+		{"gender", aliasGender},
+		{"birth_reg_province", []string{"Nơi đăng ký khai sinh", "Tỉnh đăng ký khai sinh"}},
+		{"household_id", []string{"Mã hộ", "Số hộ", "Mã hộ gia đình", "Số sổ hộ khẩu"}},
+		{"relation", []string{"Quan hệ với chủ hộ", "Quan hệ chủ hộ"}},
+		{"spouse_id", []string{"Số định danh vợ/chồng", "CCCD vợ/chồng"}},
+		{"spouse_name", []string{"Họ tên vợ/chồng", "Tên vợ/chồng"}},
+		{"address", aliasAddress},
+		{"commune_code", aliasCommune},
+		{"residence_type", []string{"Loại cư trú", "Hình thức cư trú"}},
+		{"status", aliasStatus},
+	}, append(aliasFather, aliasMother...)...),
+	record.Tax: {
+		{"tax_code", []string{"Mã số thuế", "MST", "Mã số thuế cá nhân"}},
+		{"id_number", append(slices.Clone(aliasID), "Số CMND", "CMND")},
+		{"full_name", append(slices.Clone(aliasName), "Tên người nộp thuế")},
+		{"birth_date", aliasBirth},
+		{"gender", aliasGender},
+		{"address", aliasAddress},
+		{"commune_code", aliasCommune},
+		{"status", append(slices.Clone(aliasStatus), "Trạng thái MST")},
+	},
+	record.Insurance: {
+		{"insurance_code", []string{"Mã số BHXH", "Mã BHXH", "Mã số bảo hiểm xã hội", "Số sổ BHXH"}},
+		{"id_number", append(slices.Clone(aliasID), "Số CMND", "CMND")},
+		{"full_name", aliasName},
+		{"birth_date", aliasBirth},
+		{"gender", aliasGender},
+		{"address", aliasAddress},
+		{"commune_code", aliasCommune},
+		{"card_number", []string{"Số thẻ BHYT", "Mã thẻ BHYT"}},
+		{"status", aliasStatus},
+	},
+	record.Civil: append([]HeaderAlias{
+		{"event_id", []string{"Số đăng ký", "Số hồ sơ", "Mã hồ sơ"}},
+		{"event_type", []string{"Loại sự kiện", "Loại việc", "Loại đăng ký"}},
+		{"event_date", []string{"Ngày đăng ký"}},
+		{"reg_commune_code", []string{"Mã xã đăng ký", "Mã nơi đăng ký"}},
+		{"subject_id", append(slices.Clone(aliasID), "Số định danh người được đăng ký")},
+		{"subject_name", append(slices.Clone(aliasName), "Họ tên người được đăng ký")},
+		{"subject_birth_date", aliasBirth},
+		{"subject_gender", aliasGender},
+		{"partner_id", []string{"Số định danh vợ/chồng", "Số định danh người kết hôn"}},
+		{"partner_name", []string{"Họ tên vợ/chồng", "Họ tên người kết hôn"}},
+	}, append(aliasFather, aliasMother...)...),
+}
+
+// builtinIndex is builtinHeaders by source and folded header.
+var builtinIndex = func() map[record.Source]map[string]string {
+	idx := map[record.Source]map[string]string{}
+	for src, aliases := range builtinHeaders {
+		m := map[string]string{}
+		for _, a := range aliases {
+			for _, h := range a.Headers {
+				m[foldHeader(h)] = a.Column
+			}
+		}
+		idx[src] = m
+	}
+	return idx
+}()
+
+// BuiltinHeaders returns the headers recognised for src's columns without
+// a mapping file, in schema order.
+func BuiltinHeaders(src record.Source) []HeaderAlias {
+	return builtinHeaders[src]
+}
+
+// builtinColumn returns the canonical column that the folded header names
+// in src's built-in headers.
+func builtinColumn(src record.Source, folded string) (string, bool) {
+	c, ok := builtinIndex[src][folded]
+	return c, ok
+}

@@ -116,6 +116,11 @@ func (r *Reader[T]) bind(headers []string) error {
 		name, ok := mapped[f]
 		if !ok {
 			name = f
+			if _, canonical := want[f]; !canonical {
+				if b, ok := builtinColumn(r.schema.Source, f); ok {
+					name = b // a common Vietnamese header (mapping.go)
+				}
+			}
 		}
 		si, ok := want[name]
 		if !ok {
@@ -141,7 +146,7 @@ func (r *Reader[T]) bind(headers []string) error {
 		if len(missing) > 1 {
 			s = "s"
 		}
-		return fmt.Errorf("%s: missing required column%s %s (headers found: %s)",
+		return fmt.Errorf("%s: missing required column%s %s (headers found: %s); name the columns with --mapping FILE, see \"doisanh columns\"",
 			r.path, s, strings.Join(missing, ", "), strings.Join(headers, ", "))
 	}
 	return nil

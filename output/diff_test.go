@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestDiff(t *testing.T) {
 	n2.FindingID, n2.CommuneCode, n2.CommuneName = "n2", "18100", "Xã Quỳnh Thọ"
 	cur = append(cur, n1, n2, n2) // a repeated finding counts once
 
-	res := Diff(old, cur)
+	res := Diff(old, cur, nil)
 	if !slices.Equal(res.FixedIDs, fixed) {
 		t.Errorf("fixed = %v, want %v", res.FixedIDs, fixed)
 	}
@@ -68,8 +69,21 @@ func TestDiff(t *testing.T) {
 		{"18001", rules.IDMismatch, 1, 0, 1, 0},
 		{"18100", rules.IDMismatch, 0, 0, 0, 1},
 	}
+	slices.SortStableFunc(got, func(a, b row) int { return strings.Compare(a.commune, b.commune) })
 	if !slices.Equal(got, wantRows) {
 		t.Errorf("rows:\n got %v\nwant %v", got, wantRows)
+	}
+
+	// Communes ranked by rate: Chưa xác định (50 %) is kept apart, last.
+	var order []string
+	for _, c := range res.Communes {
+		order = append(order, fmt.Sprintf("%d:%s", c.Rank, c.Total.CommuneCode))
+	}
+	if want := []string{"1:16681", "2:17920", "3:18001", "0:18100", "0:"}; !slices.Equal(order, want) {
+		t.Errorf("ranking = %v, want %v", order, want)
+	}
+	if len(res.ByRule) != 8 || res.ByRule[0].Rule != rules.DupID && res.ByRule[0].Old == 0 {
+		t.Errorf("by rule = %+v", res.ByRule)
 	}
 
 	var buf bytes.Buffer
@@ -77,16 +91,23 @@ func TestDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := buf.String()
+	var squeezed []string
+	for _, l := range strings.Split(text, "\n") {
+		squeezed = append(squeezed, strings.Join(strings.Fields(l), " "))
+	}
 	for _, line := range []string{
-		"Xã Nghi Phong: đã rà soát, xử lý 2/5 trường hợp, đạt 40,0%; phát sinh mới 1 trường hợp",
-		"Phường Vinh Phú: đã rà soát, xử lý 1/3 trường hợp, đạt 33,3%",
-		"Xã Quỳnh Thọ: đã rà soát, xử lý 0/0 trường hợp, đạt 0,0%; phát sinh mới 1",
-		"Chưa xác định: đã rà soát, xử lý 1/2 trường hợp, đạt 50,0%",
 		"Tổng cộng: đã rà soát, xử lý 4/11 trường hợp, đạt 36,4%; phát sinh mới 2 trường hợp",
+		"1 Xã Nghi Phong 16681 5 2 0 3 1 40,0%",
+		"– Chưa xác định 2 1 0 1 0 50,0%",
+		"Trùng số định danh 2 1 0 1 0 50,0%",
 	} {
-		if !strings.Contains(text, line) {
+		if !slices.Contains(squeezed, line) {
 			t.Errorf("table lacks %q:\n%s", line, text)
 		}
+	}
+	// One line per commune and per rule, not per commune and rule.
+	if n := strings.Count(text, "\n"); n != 2+1+1+len(res.Communes)+1+1+1+len(res.ByRule) {
+		t.Errorf("table has %d lines:\n%s", n, text)
 	}
 
 	buf.Reset()
@@ -100,14 +121,26 @@ func TestDiff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1+len(wantRows)+1 {
+	if len(recs) != 1+len(res.Communes)+1+len(res.ByRule) {
 		t.Fatalf("diff CSV has %d rows", len(recs))
 	}
-	if r := recs[3]; r[1] != "16681" || r[2] != "Xã Nghi Phong" || r[3] != "DUP_ID" || r[5] != "2" || r[6] != "1" || r[9] != "50.0" {
+	if r := recs[1]; r[0] != "1" || r[2] != "16681" || r[3] != "Xã Nghi Phong" || r[6] != "5" || r[7] != "2" || r[11] != "40.0" {
 		t.Errorf("CSV row = %q", r)
 	}
-	if last := recs[len(recs)-1]; last[2] != "Tổng cộng" || last[5] != "11" || last[6] != "4" || last[8] != "2" {
-		t.Errorf("CSV total = %q", last)
+	if tot := recs[1+len(res.Communes)]; tot[3] != "Tổng cộng" || tot[6] != "11" || tot[7] != "4" || tot[10] != "2" {
+		t.Errorf("CSV total = %q", tot)
+	}
+
+	buf.Reset()
+	res.OldRun, res.NewRun, res.Province = "Tháng 06/2025 (run-a)", "Tháng 07/2025 (run-b)", "Tỉnh Nghệ An"
+	if err := res.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Tiến độ xác minh, làm sạch dữ liệu dân cư – Tỉnh Nghệ An</title>", "Tháng 06/2025 (run-a)",
+		"đạt <b>36,4%</b>", "<td>Xã Nghi Phong</td>", "@media print"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("progress page lacks %q", want)
+		}
 	}
 }
 
@@ -125,7 +158,7 @@ func TestDiffThroughFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := Diff(a, b)
+	res := Diff(a, b, nil)
 	if want := []string{"a1", "a2", "a3"}; !slices.Equal(res.FixedIDs, want) || len(res.NewIDs) != 0 {
 		t.Errorf("fixed = %v, new = %v; want fixed %v", res.FixedIDs, res.NewIDs, want)
 	}
@@ -135,12 +168,66 @@ func TestDiffThroughFiles(t *testing.T) {
 }
 
 func TestDiffEmpty(t *testing.T) {
-	res := Diff(nil, nil)
+	res := Diff(nil, nil, nil)
 	var buf bytes.Buffer
 	if err := res.WriteTable(&buf); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "xử lý 0/0") || len(res.Communes) != 0 {
 		t.Errorf("empty diff = %q", buf.String())
+	}
+}
+
+// TestDiffDismissed: findings officers confirmed not errors, gone from the
+// new run, are not counted as fixed nor in the rate.
+func TestDiffDismissed(t *testing.T) {
+	old := testFindings()
+	var cur []record.Finding
+	for _, f := range old {
+		if f.FindingID != "a2" && f.FindingID != "a3" {
+			cur = append(cur, f)
+		}
+	}
+	res := Diff(old, cur, []string{"a3", "zz"})
+	if got := res.Total; got.Old != 11 || got.Fixed != 1 || got.NotError != 1 || got.Open != 9 {
+		t.Errorf("total = %+v, want old 11, fixed 1, not_error 1, open 9", got)
+	}
+	if !slices.Equal(res.FixedIDs, []string{"a2"}) {
+		t.Errorf("fixed = %v", res.FixedIDs)
+	}
+	if d := res.Total.Done(); d != 10 {
+		t.Errorf("done = %v%%, want 10%% (1 of the 10 real errors)", d)
+	}
+}
+
+func TestComparable(t *testing.T) {
+	base := func() *Summary {
+		return &Summary{RunID: "r", Province: "40", ProvinceName: "Tỉnh Nghệ An", Inputs: []Input{
+			{Source: "population", Path: "p.parquet", Read: 100, Used: 99, Rejected: 1},
+			{Source: "tax", Path: "t.parquet", Read: 10, Used: 10},
+		}}
+	}
+	tests := []struct {
+		name   string
+		change func(cur *Summary)
+		want   string // in the reason; "" for comparable
+	}{
+		{"same", func(*Summary) {}, ""},
+		{"other province", func(s *Summary) { s.Province, s.ProvinceName = "01", "Thành phố Hà Nội" }, "khác tỉnh"},
+		{"province from options", func(s *Summary) { s.Province = ""; s.Options = map[string]any{"province": "42"} }, "khác tỉnh"},
+		{"fewer sources", func(s *Summary) { s.Inputs = s.Inputs[:1] }, "khác bộ nguồn"},
+		{"other source", func(s *Summary) { s.Inputs[1].Source = "insurance" }, "khác bộ nguồn"},
+		{"no usable row", func(s *Summary) { s.Inputs[0].Used, s.Inputs[0].Rejected = 0, 100 }, "không có dòng dùng được"},
+	}
+	for _, tt := range tests {
+		cur := base()
+		tt.change(cur)
+		why := Comparable(base(), cur)
+		switch {
+		case tt.want == "" && len(why) > 0:
+			t.Errorf("%s: not comparable: %v", tt.name, why)
+		case tt.want != "" && (len(why) == 0 || !strings.Contains(strings.Join(why, "\n"), tt.want)):
+			t.Errorf("%s: reasons %q, want one with %q", tt.name, why, tt.want)
+		}
 	}
 }

@@ -5,17 +5,24 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"math"
+	"regexp"
+	"runtime"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -27,17 +34,60 @@ const (
 	unknownCommuneName = "Chưa xác định"
 )
 
-// fixlistHeader are the Vietnamese column headers of a fix list: only what
-// an officer needs to act. "Kết quả xác minh" is left empty for the officer;
-// "Mã phát hiện" (finding_id) comes last so that doisanh diff can track it.
+// Columns of a fix list, in order: only what an officer needs to find the
+// person and act. "Kết quả xác minh" and "Ghi chú xác minh" are left empty for
+// the officer; "Mã lỗi" and "Mã phát hiện" (finding_id) come last so that
+// doisanh verify and doisanh diff can track each row.
+const (
+	colSTT = iota
+	colLabel
+	colDetail
+	colSeverity
+	colPersonID
+	colName
+	colBirth
+	colAddress
+	colHousehold
+	colSource
+	colSourceKey
+	colRelated
+	colField
+	colPopValue
+	colSrcValue
+	colScore
+	colSuggestion
+	colOutcome
+	colNote
+	colRule
+	colFindingID
+	numCols
+)
+
+// fixlistHeader are the Vietnamese column headers of a fix list.
 var fixlistHeader = []string{
-	"STT", "Mã lỗi", "Loại lỗi", "Chi tiết", "Mức độ", "Số định danh", "Họ và tên", "Ngày sinh",
-	"Nguồn", "Mã nguồn", "Người liên quan", "Trường", "Giá trị CSDLQG", "Giá trị nguồn",
-	"Độ tin cậy", "Đề nghị", "Kết quả xác minh", "Mã phát hiện",
+	colSTT: "STT", colLabel: "Loại lỗi", colDetail: "Chi tiết", colSeverity: "Mức độ",
+	colPersonID: "Số định danh", colName: "Họ và tên", colBirth: "Ngày sinh",
+	colAddress: "Địa chỉ (thôn/xóm)", colHousehold: "Mã hộ", colSource: "Nguồn", colSourceKey: "Mã nguồn",
+	colRelated: "Người liên quan", colField: "Nội dung", colPopValue: "Giá trị CSDLQG",
+	colSrcValue: "Giá trị nguồn", colScore: "Độ tin cậy liên kết", colSuggestion: "Đề nghị",
+	colOutcome: OutcomeHeader, colNote: NoteHeader, colRule: RuleHeader, colFindingID: FindingIDHeader,
 }
 
+// Headers that doisanh verify looks for in a returned fix list.
+const (
+	OutcomeHeader   = "Kết quả xác minh"
+	NoteHeader      = "Ghi chú xác minh"
+	RuleHeader      = "Mã lỗi"
+	FindingIDHeader = "Mã phát hiện"
+)
+
 // fixlistWidths are the XLSX column widths of fixlistHeader, in characters.
-var fixlistWidths = []float64{6, 18, 28, 36, 11, 15, 26, 12, 9, 16, 15, 14, 22, 22, 10, 60, 30, 18}
+var fixlistWidths = []float64{
+	colSTT: 5, colLabel: 18, colDetail: 22, colSeverity: 9, colPersonID: 14, colName: 20, colBirth: 12,
+	colAddress: 24, colHousehold: 11, colSource: 8, colSourceKey: 14, colRelated: 14, colField: 11,
+	colPopValue: 18, colSrcValue: 18, colScore: 9, colSuggestion: 36, colOutcome: 22, colNote: 20,
+	colRule: 12, colFindingID: 17,
+}
 
 var severityLabels = map[string]string{rules.High: "Cao", rules.Medium: "Trung bình", rules.Low: "Thấp"}
 
@@ -93,12 +143,20 @@ func subtypeLabel(rule, subtype string) string {
 	return subtype
 }
 
-// formatScore writes a match confidence as a percentage; empty when zero.
-func formatScore(s float64) string {
-	if s <= 0 || s != s {
+// formatScore writes the confidence of the link between a source record and
+// the register as a whole percentage (never 100 % for a probable link); ""
+// for findings that are not about a link (register-only rules, records that
+// link to nobody).
+func formatScore(f *record.Finding) string {
+	s := f.Score
+	if f.Source == record.Population.String() || f.Rule == rules.NotInPopulation || s <= 0 || s != s {
 		return ""
 	}
-	return strconv.FormatFloat(s*100, 'f', 0, 64) + "%"
+	p := math.Floor(s * 100)
+	if s >= 1 {
+		p = 100
+	}
+	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
 }
 
 // commune is the findings of one commune's fix list.
@@ -167,7 +225,7 @@ func (s *sorter) sort(fs []record.Finding, idx []int32) {
 	var buf collate.Buffer
 	ends := make([]int, 0, len(idx))
 	for _, i := range idx {
-		s.arena = append(s.arena, s.col.KeyFromString(&buf, fs[i].FullName)...)
+		s.arena = append(s.arena, s.col.KeyFromString(&buf, oneLine(fs[i].FullName))...)
 		buf.Reset()
 		ends = append(ends, len(s.arena))
 	}
@@ -196,32 +254,101 @@ func (s *sorter) sort(fs []record.Finding, idx []int32) {
 
 // fixlistRow fills row with the fix-list columns of f, numbered n.
 func fixlistRow(row []string, n int, f *record.Finding) []string {
-	nfc := norm.NFC.String
-	return append(row[:0],
-		strconv.Itoa(n),
-		f.Rule,
-		ruleLabel(f.Rule),
-		subtypeLabel(f.Rule, f.Subtype),
-		label(severityLabels, f.Severity),
-		f.PersonID,
-		nfc(f.FullName),
-		f.BirthDate,
-		label(sourceLabels, f.Source),
-		f.SourceKey,
-		f.RelatedPersonID,
-		label(fieldLabels, f.Field),
-		nfc(f.PopulationValue),
-		nfc(f.SourceValue),
-		formatScore(f.Score),
-		f.Suggestion,
-		"",
-		f.FindingID,
-	)
+	row = append(row[:0], make([]string, numCols)...)
+	row[colSTT] = strconv.Itoa(n)
+	row[colLabel] = ruleLabel(f.Rule)
+	row[colDetail] = subtypeLabel(f.Rule, f.Subtype)
+	row[colSeverity] = label(severityLabels, f.Severity)
+	row[colPersonID] = f.PersonID
+	row[colName] = displayName(f.FullName)
+	row[colBirth] = displayDate(f.BirthDate)
+	row[colAddress] = oneLine(f.Address)
+	row[colHousehold] = strings.TrimSpace(f.HouseholdID)
+	row[colSource] = label(sourceLabels, f.Source)
+	row[colSourceKey] = f.SourceKey
+	row[colRelated] = f.RelatedPersonID
+	row[colField] = label(fieldLabels, f.Field)
+	row[colPopValue] = displayValue(f, f.PopulationValue, true)
+	row[colSrcValue] = displayValue(f, f.SourceValue, false)
+	row[colScore] = formatScore(f)
+	row[colSuggestion] = vietnamese(oneLine(f.Suggestion))
+	row[colRule] = f.Rule
+	row[colFindingID] = f.FindingID
+	return row
+}
+
+// oneLine is s in NFC with runs of white space made one space and trimmed.
+func oneLine(s string) string {
+	s = norm.NFC.String(s)
+	if !strings.ContainsAny(s, "  \t\r\n\u00a0") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// shownAs writes a canonical value with the value as written when they
+// differ: "14/01/1984 (ghi: 19840114)".
+func shownAs(canon, raw string) string {
+	if canon == "" || canon == raw {
+		return raw
+	}
+	return canon + " (ghi: " + raw + ")"
+}
+
+// displayName is a name in its canonical form (NFC, one space between
+// words, each word capitalised), with the name as written when it differs
+// by more than spacing.
+func displayName(raw string) string {
+	r := oneLine(raw)
+	if r == "" {
+		return ""
+	}
+	return shownAs(normalize.ParseName(r).Display, r)
+}
+
+// displayDate is a date as dd/mm/yyyy (mm/yyyy or yyyy when the day or month
+// is unknown), with the date as written when it differs.
+func displayDate(raw string) string {
+	r := strings.TrimSpace(raw)
+	if r == "" {
+		return ""
+	}
+	d, err := normalize.ParseDate(r)
+	if err != nil {
+		return r
+	}
+	return shownAs(d.String(), r)
+}
+
+// dateInParens matches a parenthesised birth date after a name.
+var dateInParens = regexp.MustCompile(` \((?:\d{1,2}/)?(?:\d{1,2}/)?\d{4}\)`)
+
+// displayValue is a register or source value as an officer reads it. The
+// register value of a residence finding is "code | address": the address
+// has its own column, so only the code is shown. Other people are named
+// without their birth dates: the name tells the officer who is meant.
+func displayValue(f *record.Finding, v string, population bool) string {
+	v = oneLine(v)
+	if population && f.Field == "commune_code" {
+		if code, _, ok := strings.Cut(v, "|"); ok {
+			v = strings.TrimSpace(code)
+			if v == "" {
+				return "(trống)"
+			}
+		}
+	}
+	if f.Rule == rules.DupID {
+		v = dateInParens.ReplaceAllString(v, "")
+	}
+	if f.Field == "birth_date" {
+		return displayDate(v)
+	}
+	return v
 }
 
 // writeFixlists writes one CSV fix list per commune, and with XLSX one
 // workbook per commune; one file is open at a time.
-func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune) ([]string, error) {
+func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listInfo) ([]string, error) {
 	s := newSorter()
 	var files []string
 	row := make([]string, 0, len(fixlistHeader))
@@ -235,6 +362,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune) ([]string,
 			cw.Write(fixlistHeader)
 			for n, i := range c.idx {
 				row = fixlistRow(row, n+1, &fs[i])
+				row[colNote] = info.Notes[fs[i].FindingID]
 				for j := range row {
 					row[j] = csvSafe(row[j])
 				}
@@ -252,15 +380,42 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune) ([]string,
 			return nil, err
 		}
 		files = append(files, rel)
-		if d.opts.XLSX {
-			rel := c.file() + ".xlsx"
-			if err := d.writeFile(rel, func(f *os.File) error { return writeXLSX(f, fs, c) }); err != nil {
-				return nil, err
-			}
-			files = append(files, rel)
-		}
 	}
-	d.progress("wrote %d fix lists", len(communes))
+	if d.opts.XLSX {
+		xf, err := d.writeWorkbooks(fs, communes, info)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, xf...)
+	}
+	d.progress("wrote %s fix lists", formatInt(int64(len(communes))))
+	return files, nil
+}
+
+// writeWorkbooks writes the XLSX fix lists, communes (already sorted) side
+// by side on GOMAXPROCS goroutines: a workbook costs far more than its CSV.
+func (d *Dir) writeWorkbooks(fs []record.Finding, communes []*commune, info listInfo) ([]string, error) {
+	files := make([]string, len(communes))
+	errs := make([]error, len(communes))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(communes)) {
+		wg.Go(func() {
+			for i := range next {
+				c := communes[i]
+				files[i] = c.file() + ".xlsx"
+				errs[i] = d.writeFile(files[i], func(f *os.File) error { return writeXLSX(f, fs, c, info) })
+			}
+		})
+	}
+	for i := range communes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,7 +60,8 @@ func testSummary() Summary {
 			{Source: "population", Path: "dan_cu.parquet", Size: 100, SHA256: "ab", Read: 1000, Used: 990, Rejected: 10},
 			{Source: "tax", Path: "thue.csv", Size: 50, SHA256: "cd", Read: 300, Used: 299, Rejected: 1},
 		},
-		Stages: []Stage{{"read", 1.5, 1300}, {"rules", 0.25, 1289}},
+		Stages:    []Stage{{"read", 1.5, 1300}, {"rules", 0.25, 1289}},
+		Residents: map[string]int64{"16681": 1000, "17920": 200, "18001": 5000, "": 40},
 	}
 }
 
@@ -169,10 +171,11 @@ func TestFixlists(t *testing.T) {
 			if len(r) != len(fixlistHeader) {
 				t.Fatalf("%s row %d has %d columns", tt.file, n+1, len(r))
 			}
-			ids = append(ids, r[len(r)-1])
-			f := byID[r[len(r)-1]]
+			ids = append(ids, r[colFindingID])
+			f := byID[r[colFindingID]]
 			info, _ := rules.Lookup(f.Rule)
-			if r[0] != strings.TrimSpace(r[0]) || r[0] != itoa(n+1) || r[1] != f.Rule || r[2] != info.Label || r[5] != f.PersonID || r[16] != "" {
+			if r[0] != strings.TrimSpace(r[0]) || r[0] != itoa(n+1) || r[colRule] != f.Rule || r[colLabel] != info.Label ||
+				r[colPersonID] != f.PersonID || r[colOutcome] != "" || r[colNote] != "" {
 				t.Errorf("%s row %d = %q", tt.file, n+1, r)
 			}
 		}
@@ -196,11 +199,13 @@ func TestFixlists(t *testing.T) {
 
 	// Values an officer reads are in Vietnamese and NFC.
 	recs := readCSV(t, filepath.Join(out, "fixlists/40/17920-phuong-vinh-phu.csv"))
-	if r := recs[2]; r[6] != "Nguyễn Văn Ánh" || r[4] != "Trung bình" || r[8] != "Dân cư" || r[3] != "Quan hệ vợ/chồng không hai chiều" {
+	if r := recs[2]; r[colName] != "Nguyễn Văn Ánh" || r[colSeverity] != "Trung bình" || r[colSource] != "Dân cư" ||
+		r[colDetail] != "Quan hệ vợ/chồng không hai chiều" || r[colScore] != "" {
 		t.Errorf("row = %q", r)
 	}
 	recs = readCSV(t, filepath.Join(out, "fixlists/40/16681-xa-nghi-phong.csv"))
-	if r := recs[5]; r[11] != "Họ tên" || r[12] != "Trần Thị Đào" || r[14] != "87%" || r[8] != "Thuế" || r[4] != "Thấp" {
+	if r := recs[5]; r[colField] != "Họ tên" || r[colPopValue] != "Trần Thị Đào" || r[colScore] != "87%" ||
+		r[colSource] != "Thuế" || r[colSeverity] != "Thấp" || r[colName] != "Trần Thị Đào (ghi: Trần Thị Ðào)" {
 		t.Errorf("field mismatch row = %q", r)
 	}
 }
@@ -209,41 +214,129 @@ func itoa(n int) string { return formatInt(int64(n)) }
 
 func TestFixlistXLSX(t *testing.T) {
 	out := writeRun(t, t.TempDir(), testFindings(), true)
-	x, err := excelize.OpenFile(filepath.Join(out, "fixlists/40/16681-xa-nghi-phong.xlsx"))
+	path := filepath.Join(out, "fixlists/40/16681-xa-nghi-phong.xlsx")
+	x, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if got, want := x.GetSheetList(), []string{"Tổng hợp", "DUP_ID", "FIELD_MISMATCH"}; !slices.Equal(got, want) {
+	// Sheets are named in Vietnamese, in catalogue order.
+	if got, want := x.GetSheetList(), []string{"Tổng hợp", "Trùng số định danh", "Sai lệch thông tin"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
-	rows, err := x.GetRows("FIELD_MISMATCH")
+	const sheet = "Sai lệch thông tin"
+	rows, err := x.GetRows(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rows[0], fixlistHeader) {
-		t.Errorf("header = %q", rows[0])
+	// Title block: title, place and period, run, confidentiality line.
+	if len(rows) < titleRows+1 {
+		t.Fatalf("%d rows", len(rows))
 	}
-	if len(rows) != 4 || rows[1][6] != "An Thị Lan" || rows[3][17] != "a1" || rows[1][0] != "1" || rows[1][5] != "040080000004" {
-		t.Errorf("FIELD_MISMATCH rows = %q", rows)
+	title := rows[0][0] + "\n" + rows[1][0] + "\n" + rows[2][0] + "\n" + rows[3][0]
+	for _, want := range []string{"DANH SÁCH", "Xã Nghi Phong (mã 16681), Tỉnh Nghệ An", "Kỳ: Tháng 07/2025", "Lần chạy: run-1", "DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN"} {
+		if !strings.Contains(title, want) {
+			t.Errorf("title block lacks %q:\n%s", want, title)
+		}
 	}
+	hdr := rows[titleRows]
+	if !slices.Equal(hdr, fixlistHeader) {
+		t.Errorf("header = %q", hdr)
+	}
+	for _, want := range []string{"Địa chỉ (thôn/xóm)", "Mã hộ", "Kết quả xác minh", "Mã phát hiện"} {
+		if !slices.Contains(hdr, want) {
+			t.Errorf("no column %q", want)
+		}
+	}
+	data := rows[titleRows+1:]
+	if len(data) != 3 || data[0][colName] != "An Thị Lan" || data[2][colFindingID] != "a1" || data[0][0] != "1" || data[0][colPersonID] != "040080000004" {
+		t.Errorf("%s rows = %q", sheet, data)
+	}
+	// IDs are text cells: a spreadsheet keeps the leading zero.
+	idCell, _ := excelize.CoordinatesToCellName(colPersonID+1, titleRows+2)
+	if typ, _ := x.GetCellType(sheet, idCell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("ID cell %s type %v, want text", idCell, typ)
+	}
+
+	// Print setup: A4 landscape, one page wide, header row repeated.
+	pl, err := x.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *pl.Size != 9 || *pl.Orientation != "landscape" || *pl.FitToWidth != 1 || *pl.FitToHeight != 0 {
+		t.Errorf("page layout: size %v orientation %v fit %vx%v", *pl.Size, *pl.Orientation, *pl.FitToWidth, *pl.FitToHeight)
+	}
+	props, err := x.GetSheetProps(sheet)
+	if err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("sheet props: fit to page %v, %v", props.FitToPage, err)
+	}
+	var titles string
+	for _, dn := range x.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == sheet {
+			titles = dn.RefersTo
+		}
+	}
+	if want := fmt.Sprintf("'%s'!$%d:$%d", sheet, titleRows+1, titleRows+1); titles != want {
+		t.Errorf("print titles = %q, want %q", titles, want)
+	}
+
+	// The outcome column offers the outcomes.
+	dvs, err := x.GetDataValidations(sheet)
+	if err != nil || len(dvs) != 1 {
+		t.Fatalf("data validations = %v, %v", dvs, err)
+	}
+	col, _ := excelize.ColumnNumberToName(colOutcome + 1)
+	if want := fmt.Sprintf("%s%d:%s%d", col, titleRows+2, col, titleRows+4); dvs[0].Sqref != want || dvs[0].Type != "list" {
+		t.Errorf("validation on %q type %q, want list on %q", dvs[0].Sqref, dvs[0].Type, want)
+	}
+	for _, o := range Outcomes {
+		if !strings.Contains(dvs[0].Formula1, o) {
+			t.Errorf("validation list %q lacks %q", dvs[0].Formula1, o)
+		}
+	}
+
+	// A real font, wrapped text.
+	styleID, _ := x.GetCellStyle(sheet, idCell)
+	style, err := x.GetStyle(styleID)
+	if err != nil || style.Font == nil || style.Font.Family != listFont || style.Alignment == nil || !style.Alignment.WrapText {
+		t.Errorf("cell style = %+v %+v, %v", style.Font, style.Alignment, err)
+	}
+
+	// Document properties name doisanh and the time of writing.
+	dp, err := x.GetDocProps()
+	if err != nil || dp.Creator != "doisanh" || !strings.HasPrefix(dp.Created, "2001-09-09") {
+		t.Errorf("doc props = %+v, %v", dp, err)
+	}
+
 	sum, err := x.GetRows("Tổng hợp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sum) != 4 || sum[1][0] != "DUP_ID" || sum[1][3] != "2" || sum[2][3] != "3" || sum[3][3] != "5" {
+	sum = sum[titleRows+1:]
+	if len(sum) != 3 || sum[0][0] != "Trùng số định danh" || sum[0][2] != "2" || sum[1][2] != "3" || sum[2][2] != "5" {
 		t.Errorf("Tổng hợp = %q", sum)
 	}
-	panes, err := x.GetPanes("DUP_ID")
-	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+	panes, err := x.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != titleRows+1 {
 		t.Errorf("panes = %+v, %v", panes, err)
 	}
-	sheetXML := readZipFile(t, filepath.Join(out, "fixlists/40/16681-xa-nghi-phong.xlsx"), "xl/worksheets/sheet2.xml")
-	if !strings.Contains(sheetXML, `<autoFilter ref="$A$1:$R$3"`) {
-		t.Errorf("DUP_ID sheet has no filter on A1:R3:\n%.3000s", sheetXML)
+	sheetXML := readZipFile(t, path, "xl/worksheets/sheet3.xml")
+	if want := fmt.Sprintf(`<autoFilter ref="$A$%d:$U$%d"`, titleRows+1, titleRows+4); !strings.Contains(sheetXML, want) {
+		t.Errorf("sheet has no filter %s:\n%.3000s", want, sheetXML)
 	}
-	if w, _ := x.GetColWidth("DUP_ID", "P"); w != 60 {
-		t.Errorf("width of Đề nghị = %v", w)
+}
+
+func TestUniqueSheetName(t *testing.T) {
+	used := map[string]bool{}
+	for _, tt := range []struct{ in, want string }{
+		{"Lệch thông tin vợ/chồng", "Lệch thông tin vợ-chồng"},
+		{"Một tên rất dài vượt quá ba mươi mốt ký tự cho phép", "Một tên rất dài vượt quá ba mươ"},
+		{"Một tên rất dài vượt quá ba mươi mốt ký tự khác", "Một tên rất dài vượt quá ba (2)"},
+		{"[?*]", "Danh sách"},
+	} {
+		if got := uniqueSheetName(tt.in, used); got != tt.want {
+			t.Errorf("uniqueSheetName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
@@ -373,6 +466,53 @@ func TestReport(t *testing.T) {
 			t.Errorf("report.html contains %q: it must not load anything", bad)
 		}
 	}
+	for _, want := range []string{
+		"<title>Báo cáo đối sánh dữ liệu dân cư – Tỉnh Nghệ An – Tháng 07/2025</title>",
+		`id="legend"`, "@media print", "size: A4",
+		// Nghi Phong: 5 findings, 1,000 residents; Vinh Phú 3 for 200.
+		`<td class="n" data-v="5">5,0</td>`, `<td class="n" data-v="15">15,0</td>`,
+		// The unknown commune is apart, not a row of the ranked table.
+		`<p id="unknown-commune">2 trường hợp`,
+		"Dân cư", "Thuế",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "<td>Chưa xác định</td>") || strings.Contains(html, ">population<") {
+		t.Errorf("report.html ranks the unknown commune or names a source in English")
+	}
+	if strings.Contains(html, `id="precision"`) {
+		t.Errorf("precision table without a verification ledger")
+	}
+}
+
+func TestReportPrecision(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Create(filepath.Join(dir, "out"), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testSummary()
+	s.Verification = &Verification{Ledger: "xacminh.jsonl", Entries: 5, Dismissed: []string{"x"},
+		ByRule: []RulePrecision{{Rule: rules.DupPerson, Fixed: 2, Open: 1, NotError: 1, NotFound: 1}}}
+	SortPrecision(s.Verification.ByRule)
+	if err := d.WriteFindings(testFindings(), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "report.html"))
+	html := strings.Join(strings.Fields(string(data)), " ")
+	want := `<tr><td>Nghi trùng công dân</td><td class="n">3</td><td class="n">1</td><td class="n wide">1</td><td class="n">75,0%</td></tr>`
+	if !strings.Contains(html, want) {
+		t.Errorf("report.html lacks the precision row %s", want)
+	}
+	sum, err := ReadSummary(filepath.Join(dir, "out"))
+	if err != nil || sum.Verification == nil || sum.Verification.ByRule[0].NotError != 1 {
+		t.Errorf("summary.json verification = %+v, %v", sum.Verification, err)
+	}
 }
 
 func TestReportEscapes(t *testing.T) {
@@ -411,4 +551,57 @@ func readZipFile(t *testing.T, path, name string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestFixlistSpreadsheetRoundTrip: IDs, codes and dates reach a
+// spreadsheet as text. In the XLSX every cell of a list is a text cell,
+// equal to the CSV's value, so a leading zero is never lost and a date is
+// never converted; the CSV is read back as text (as doisanh verify does).
+func TestFixlistSpreadsheetRoundTrip(t *testing.T) {
+	fs := testFindings()
+	fs[2].PersonID, fs[2].BirthDate = "001191601622", "1/6/1969"
+	fs[2].SourceKey = "0012345678"
+	out := writeRun(t, t.TempDir(), fs, true)
+	base := filepath.Join(out, "fixlists/40/16681-xa-nghi-phong")
+	csvRows := readCSV(t, base+".csv")
+	byID := map[string][]string{}
+	for _, r := range csvRows[1:] {
+		byID[r[colFindingID]] = r
+	}
+	if r := byID["a3"]; r[colPersonID] != "001191601622" || r[colBirth] != "01/06/1969 (ghi: 1/6/1969)" || r[colSourceKey] != "0012345678" {
+		t.Errorf("CSV row = %q", r)
+	}
+	x, err := excelize.OpenFile(base + ".xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	checked := 0
+	for _, sheet := range x.GetSheetList()[1:] {
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows[titleRows+1:] {
+			want := byID[r[colFindingID]]
+			for _, c := range []int{colPersonID, colBirth, colSourceKey, colRelated, colHousehold, colFindingID} {
+				cell, _ := excelize.CoordinatesToCellName(c+1, titleRows+2+i)
+				typ, _ := x.GetCellType(sheet, cell)
+				got := ""
+				if c < len(r) {
+					got = r[c]
+				}
+				if got != want[c] {
+					t.Errorf("%s %s = %q, CSV has %q", sheet, cell, got, want[c])
+				}
+				if got != "" && typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+					t.Errorf("%s %s (%q) is not a text cell: %v", sheet, cell, got, typ)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 5*6 {
+		t.Errorf("checked %d cells", checked)
+	}
 }

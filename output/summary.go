@@ -2,9 +2,14 @@ package output
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -56,8 +61,10 @@ type CommuneCount struct {
 	CommuneCode  string      `json:"commune_code"` // "00000" when unknown
 	CommuneName  string      `json:"commune_name"`
 	Count        int64       `json:"count"`
-	ByRule       []RuleCount `json:"by_rule"` // rules with findings, catalogue order
-	Fixlist      string      `json:"fixlist"` // path of its CSV fix list, relative to the run directory
+	ByRule       []RuleCount `json:"by_rule"`   // rules with findings, catalogue order
+	Fixlist      string      `json:"fixlist"`   // path of its CSV fix list, relative to the run directory
+	Residents    int64       `json:"residents"` // living people of the register in the commune (0 when not given)
+	Per1000      float64     `json:"per_1000"`  // findings per 1,000 residents; 0 without residents
 }
 
 // Summary describes a run; it is written as summary.json. The caller fills
@@ -68,8 +75,27 @@ type Summary struct {
 	Started  time.Time      `json:"started"`
 	Finished time.Time      `json:"finished"`
 	Options  map[string]any `json:"options"` // free-form run options
-	Inputs   []Input        `json:"inputs"`
-	Stages   []Stage        `json:"stages"`
+
+	// Province is the 2-digit code of the province reconciled and
+	// ProvinceName its official name; Period is the reporting period
+	// ("Tháng 07/2025"). The caller may set them; WriteFindings fills them
+	// when empty (province from Options["province"] or the findings, period
+	// from Started).
+	Province     string `json:"province"`
+	ProvinceName string `json:"province_name"`
+	Period       string `json:"period"`
+
+	// Residents is the register's living people by 2025 commune code (""
+	// for the unknown commune), set by the caller for rates per 1,000
+	// residents.
+	Residents map[string]int64 `json:"-"`
+	// TotalResidents is their sum, computed by WriteFindings.
+	TotalResidents int64 `json:"total_residents"`
+
+	// Verification is set when the run applied a verification ledger.
+	Verification *Verification `json:"verification,omitempty"`
+	Inputs       []Input       `json:"inputs"`
+	Stages       []Stage       `json:"stages"`
 	// Warnings are problems of a whole input file (a file given twice,
 	// another province's extract), one line each.
 	Warnings []string `json:"warnings,omitempty"`
@@ -127,11 +153,20 @@ func summarize(s *Summary, fs []record.Finding, communes []*commune, rejects int
 		return cmp.Or(cmp.Compare(sourceRank(a.Source), sourceRank(b.Source)), cmp.Compare(a.Source, b.Source))
 	})
 	s.ByCommune = s.ByCommune[:0]
+	s.TotalResidents = 0
+	for _, n := range s.Residents {
+		s.TotalResidents += n
+	}
 	for _, c := range communes {
-		s.ByCommune = append(s.ByCommune, CommuneCount{
+		cc := CommuneCount{
 			ProvinceCode: c.Province, CommuneCode: c.Code, CommuneName: c.Name,
 			Count: int64(len(c.idx)), ByRule: countRules(fs, c.idx), Fixlist: c.file() + ".csv",
-		})
+		}
+		if c.Code != unknownCommune { // no rate for findings without a commune
+			cc.Residents = s.Residents[c.Code]
+			cc.Per1000 = per1000(cc.Count, cc.Residents)
+		}
+		s.ByCommune = append(s.ByCommune, cc)
 	}
 }
 
@@ -189,3 +224,121 @@ func sourceRank(s string) int {
 	}
 	return len(record.Sources)
 }
+
+// describeRun fills the province and period of s when the caller did not.
+func describeRun(s *Summary, fs []record.Finding) {
+	if s.Province == "" {
+		if p, ok := s.Options["province"].(string); ok {
+			s.Province = p
+		}
+	}
+	if s.Province == "" {
+		n := map[string]int{}
+		for i := range fs {
+			if c := fs[i].ProvinceCode; c != "" && c != unknownProvince {
+				n[c]++
+			}
+		}
+		best := 0
+		for c, k := range n {
+			if k > best || k == best && c < s.Province {
+				s.Province, best = c, k
+			}
+		}
+	}
+	if s.Province != "" && s.ProvinceName == "" {
+		if code, name, ok := admin.Default().Province(admin.Current, s.Province); ok {
+			s.Province, s.ProvinceName = code, name
+		}
+	}
+	if s.Period == "" {
+		t := s.Started
+		if t.IsZero() {
+			t = s.Finished
+		}
+		if !t.IsZero() {
+			s.Period = "Tháng " + t.Local().Format("01/2006")
+		}
+	}
+}
+
+// FormatInt writes n with Vietnamese digit grouping: 4.524.
+func FormatInt(n int64) string { return formatInt(n) }
+
+// RulePrecision counts the outcomes officers reported for one rule's
+// findings, read back from returned fix lists (doisanh verify).
+type RulePrecision struct {
+	Rule     string `json:"rule"`
+	Label    string `json:"label"`
+	Fixed    int64  `json:"fixed"`     // Đúng là lỗi – đã sửa
+	Open     int64  `json:"open"`      // Đúng là lỗi – chưa sửa
+	NotError int64  `json:"not_error"` // Không phải lỗi
+	NotFound int64  `json:"not_found"` // Không tìm thấy người
+}
+
+// Checked is the number of findings with an outcome.
+func (p RulePrecision) Checked() int64 { return p.Fixed + p.Open + p.NotError + p.NotFound }
+
+// Precision is the share of the findings checked in the field (person
+// found) that were real errors, in [0, 1]; ok is false when none was.
+func (p RulePrecision) Precision() (float64, bool) {
+	n := p.Fixed + p.Open + p.NotError
+	if n == 0 {
+		return 0, false
+	}
+	return float64(p.Fixed+p.Open) / float64(n), true
+}
+
+// SortPrecision orders rows by catalogue order and fills their labels.
+func SortPrecision(ps []RulePrecision) {
+	for i := range ps {
+		ps[i].Label = ruleLabel(ps[i].Rule)
+	}
+	slices.SortFunc(ps, func(a, b RulePrecision) int {
+		return cmp.Or(cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)), cmp.Compare(a.Rule, b.Rule))
+	})
+}
+
+// Verification is what a run took from the verification ledger
+// (reconcile --verified).
+type Verification struct {
+	Ledger    string          `json:"ledger"`
+	Entries   int64           `json:"entries"`   // findings in the ledger
+	Dismissed []string        `json:"dismissed"` // finding_ids found again but confirmed not errors: not raised
+	ReRaised  int64           `json:"re_raised"` // found again although reported fixed
+	ByRule    []RulePrecision `json:"by_rule"`   // outcomes per rule over the whole ledger
+
+	// Notes are shown to the officer in "Ghi chú xác minh", by finding_id.
+	Notes map[string]string `json:"-"`
+}
+
+// ReadSummary reads a run's summary.json; dir may be the run directory,
+// the file itself or another file of the run (findings.parquet).
+func ReadSummary(dir string) (*Summary, error) {
+	p := dir
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		p = filepath.Join(dir, "summary.json")
+	} else if filepath.Ext(dir) != ".json" {
+		p = filepath.Join(filepath.Dir(dir), "summary.json")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading run summary: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("reading run summary %s: %w", p, err)
+	}
+	return &s, nil
+}
+
+// per1000 is n per 1,000 residents, 0 without residents.
+func per1000(n, residents int64) float64 {
+	if residents <= 0 {
+		return 0
+	}
+	return float64(n) * 1000 / float64(residents)
+}
+
+// SourceLabel is the Vietnamese name of a source ("population" is "Dân cư").
+func SourceLabel(s string) string { return label(sourceLabels, s) }

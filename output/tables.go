@@ -22,13 +22,14 @@ const bom = "\ufeff"
 var findingColumns = []string{
 	"finding_id", "rule", "subtype", "severity", "province_code", "commune_code", "commune_name",
 	"person_id", "full_name", "birth_date", "source", "source_key", "related_person_id", "field",
-	"population_value", "source_value", "score", "suggestion",
+	"population_value", "source_value", "score", "suggestion", "address", "household_id",
 }
 
 func findingRow(row []string, f *record.Finding) []string {
 	return append(row[:0], f.FindingID, f.Rule, f.Subtype, f.Severity, f.ProvinceCode, f.CommuneCode,
 		f.CommuneName, f.PersonID, f.FullName, f.BirthDate, f.Source, f.SourceKey, f.RelatedPersonID,
-		f.Field, f.PopulationValue, f.SourceValue, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Suggestion)
+		f.Field, f.PopulationValue, f.SourceValue, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Suggestion,
+		f.Address, f.HouseholdID)
 }
 
 // rejectColumns are the columns of rejects.csv, as in rejects.parquet.
@@ -95,7 +96,7 @@ func (d *Dir) WriteRejects(rs []record.Reject) error {
 	}
 	d.rejects = int64(len(rs))
 	d.wroteRejects = true
-	d.progress("wrote %d rejects", len(rs))
+	d.progress("wrote %s rejects", formatInt(int64(len(rs))))
 	return nil
 }
 

@@ -41,6 +41,12 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	// The findings tables and the fix lists only read fs: they are
 	// written side by side.
 	communes := groupCommunes(fs)
+	describeRun(&s, fs)
+	info := listInfo{Province: s.ProvinceName, Period: s.Period, RunID: s.RunID, RunDate: s.Started,
+		Version: s.Version, Now: d.opts.Now()}
+	if s.Verification != nil {
+		info.Notes = s.Verification.Notes
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {
@@ -51,12 +57,12 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 			return writeCSV(f, findingColumns, fs, findingRow)
 		})
 	})
-	wg.Go(func() { _, errs[2] = d.writeFixlists(fs, communes) })
+	wg.Go(func() { _, errs[2] = d.writeFixlists(fs, communes, info) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	d.progress("wrote %d findings", len(fs))
+	d.progress("wrote %s findings", formatInt(int64(len(fs))))
 	if !slices.ContainsFunc(s.Stages, func(st Stage) bool { return st.Name == "write" }) {
 		s.Stages = append(s.Stages, Stage{Name: "write", Seconds: time.Since(d.writeStart).Seconds(), Rows: int64(len(fs))})
 	}

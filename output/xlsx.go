@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -13,23 +15,118 @@ import (
 // summarySheet is the first sheet of a fix-list workbook: counts per rule.
 const summarySheet = "Tổng hợp"
 
-var summaryHeader = []string{"Mã lỗi", "Loại lỗi", "Mức độ", "Số trường hợp"}
+var summaryHeader = []string{"Loại lỗi", "Mức độ", "Số trường hợp", "Trang tính", "Mã lỗi"}
+
+// Outcomes are the values of the "Kết quả xác minh" drop-down, in the order
+// offered. doisanh verify reads them back (tolerating typos).
+var Outcomes = []string{
+	"Đúng là lỗi – đã sửa",
+	"Đúng là lỗi – chưa sửa",
+	"Không phải lỗi",
+	"Không tìm thấy người",
+}
+
+// Text of the title block.
+const (
+	listTitle = "DANH SÁCH TRƯỜNG HỢP CẦN XÁC MINH, LÀM SẠCH DỮ LIỆU DÂN CƯ"
+	// confidentiality marks the list as personal data (Nghị định 13/2023/NĐ-CP)
+	// restricted to the verification. It is not a state-secret grade ("Mật"):
+	// only an authorised person may classify a document as such.
+	confidentiality = "DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN: chỉ dùng cho công tác xác minh, làm sạch dữ liệu dân cư. " +
+		"Không sao chụp, không chuyển cho người không có nhiệm vụ; trả lại danh sách sau khi xác minh."
+	listFont = "Times New Roman"
+)
+
+// titleRows is the number of rows above a fix-list sheet's header row.
+const titleRows = 5
+
+// listInfo is what the title block and the document properties say about
+// the run that produced a fix list.
+type listInfo struct {
+	Province string            // province name ("Tỉnh Nghệ An"), "" when unknown
+	Period   string            // reporting period ("Tháng 07/2025")
+	RunID    string            // summary.json's run_id
+	RunDate  time.Time         // when the run started
+	Version  string            // doisanh version
+	Now      time.Time         // when the list was written
+	Notes    map[string]string // "Ghi chú xác minh" prefilled, by finding_id
+}
+
+// xlsxStyles are the cell styles of a fix-list workbook.
+type xlsxStyles struct {
+	title, meta, secret, header, cell, number int
+}
+
+func newStyles(x *excelize.File) (xlsxStyles, error) {
+	var st xlsxStyles
+	border := []excelize.Border{
+		{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
+		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
+	}
+	text := "@"
+	defs := []struct {
+		id *int
+		s  *excelize.Style
+	}{
+		{&st.title, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 14, Bold: true}}},
+		{&st.meta, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11}}},
+		{&st.secret, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11, Bold: true, Italic: true, Color: "C00000"},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&st.header, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11, Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: border}},
+		{&st.cell, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11}, CustomNumFmt: &text,
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border}},
+		{&st.number, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11},
+			Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "right"}, Border: border}},
+	}
+	for _, d := range defs {
+		id, err := x.NewStyle(d.s)
+		if err != nil {
+			return st, err
+		}
+		*d.id = id
+	}
+	return st, nil
+}
 
 // writeXLSX writes the fix list of commune c as a workbook to w: a summary
-// sheet, then one sheet per rule named by its code. Sheets are streamed.
-func writeXLSX(w io.Writer, fs []record.Finding, c *commune) (err error) {
+// sheet, then one sheet per rule named by its Vietnamese label. Each sheet
+// has a title block (province, commune, period, run), a confidentiality
+// line, A4 landscape print setup fitted to the page width with the header
+// row repeated, and a drop-down of outcomes in "Kết quả xác minh". Every
+// value is a text cell, so IDs keep their leading zeros and dates stay text.
+func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err error) {
 	x := excelize.NewFile()
 	defer func() {
 		if cerr := x.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	bold, err := x.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-	})
+	if err := x.SetDefaultFont(listFont); err != nil {
+		return err
+	}
+	st, err := newStyles(x)
 	if err != nil {
+		return err
+	}
+	now := info.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if err := x.SetDocProps(&excelize.DocProperties{
+		Creator: "doisanh", LastModifiedBy: "doisanh",
+		Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
+		Title:       listTitle + " – " + c.Name,
+		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
+		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
+		Keywords:    "doisanh; Đề án 06; xác minh",
+		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
+		Language:    "vi-VN",
+	}); err != nil {
+		return err
+	}
+	if err := x.SetAppProps(&excelize.AppProperties{Application: "doisanh", AppVersion: appVersion(info.Version)}); err != nil {
 		return err
 	}
 	if err := x.SetSheetName("Sheet1", summarySheet); err != nil {
@@ -38,74 +135,105 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune) (err error) {
 
 	// c.idx is sorted by rule first: split it into runs of one rule.
 	type run struct {
-		rule string
-		idx  []int32
+		rule, sheet string
+		idx         []int32
 	}
 	var runs []run
+	used := map[string]bool{summarySheet: true}
 	for _, i := range c.idx {
 		r := fs[i].Rule
 		if len(runs) == 0 || runs[len(runs)-1].rule != r {
-			runs = append(runs, run{rule: r})
+			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used)})
 		}
 		runs[len(runs)-1].idx = append(runs[len(runs)-1].idx, i)
 	}
 
+	// Summary sheet.
+	if err := setupPrint(x, summarySheet, 0, false); err != nil {
+		return err
+	}
 	sw, err := x.NewStreamWriter(summarySheet)
 	if err != nil {
 		return err
 	}
-	if err := startSheet(sw, summaryHeader, []float64{22, 34, 12, 14}, bold); err != nil {
+	if err := writeTitle(sw, c, info, st, len(summaryHeader), []float64{34, 12, 14, 30, 20}); err != nil {
+		return err
+	}
+	if err := writeHeader(sw, summaryHeader, st.header); err != nil {
 		return err
 	}
 	total := 0
-	for n, r := range runs {
-		sev := ""
-		if len(r.idx) > 0 {
-			sev = label(severityLabels, fs[r.idx[0]].Severity)
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, n+2)
-		if err := sw.SetRow(cell, []any{r.rule, ruleLabel(r.rule), sev, len(r.idx)}); err != nil {
+	rowN := titleRows + 2
+	for _, r := range runs {
+		sev := label(severityLabels, fs[r.idx[0]].Severity)
+		cell, _ := excelize.CoordinatesToCellName(1, rowN)
+		if err := sw.SetRow(cell, []any{
+			excelize.Cell{StyleID: st.cell, Value: ruleLabel(r.rule)}, excelize.Cell{StyleID: st.cell, Value: sev},
+			excelize.Cell{StyleID: st.number, Value: len(r.idx)}, excelize.Cell{StyleID: st.cell, Value: r.sheet},
+			excelize.Cell{StyleID: st.cell, Value: r.rule},
+		}); err != nil {
 			return err
 		}
 		total += len(r.idx)
+		rowN++
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, len(runs)+2)
-	if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: bold, Value: "Tổng cộng"}, c.Name, "",
-		excelize.Cell{StyleID: bold, Value: total}}); err != nil {
+	cell, _ := excelize.CoordinatesToCellName(1, rowN)
+	if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.header, Value: "Tổng cộng"},
+		excelize.Cell{StyleID: st.header, Value: ""}, excelize.Cell{StyleID: st.header, Value: total}}); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 
-	row := make([]string, 0, len(fixlistHeader))
-	vals := make([]any, len(fixlistHeader))
+	row := make([]string, 0, numCols)
+	vals := make([]any, numCols)
+	outcomeCol, _ := excelize.ColumnNumberToName(colOutcome + 1)
 	for _, r := range runs {
-		sheet := sheetName(r.rule)
+		sheet := r.sheet
 		if _, err := x.NewSheet(sheet); err != nil {
 			return fmt.Errorf("sheet %s: %w", sheet, err)
 		}
-		// The filter is set before streaming: the stream writer keeps it.
-		last, _ := excelize.CoordinatesToCellName(len(fixlistHeader), len(r.idx)+1)
-		if err := x.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		// Sheet settings are made before streaming: the stream writer keeps them.
+		first := titleRows + 1
+		lastRow := first + len(r.idx)
+		last, _ := excelize.CoordinatesToCellName(numCols, lastRow)
+		if err := x.AutoFilter(sheet, fmt.Sprintf("A%d:%s", first, last), nil); err != nil {
 			return fmt.Errorf("sheet %s: filter: %w", sheet, err)
+		}
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref(fmt.Sprintf("%s%d:%s%d", outcomeCol, first+1, outcomeCol, max(lastRow, first+1)))
+		if err := dv.SetDropList(Outcomes); err != nil {
+			return err
+		}
+		dv.SetError(excelize.DataValidationErrorStyleWarning, "Kết quả xác minh", "Chọn một kết quả trong danh sách.")
+		dv.SetInput("Kết quả xác minh", "Chọn kết quả sau khi xác minh tại địa bàn.")
+		if err := x.AddDataValidation(sheet, dv); err != nil {
+			return fmt.Errorf("sheet %s: validation: %w", sheet, err)
+		}
+		if err := setupPrint(x, sheet, first, true); err != nil {
+			return fmt.Errorf("sheet %s: %w", sheet, err)
 		}
 		sw, err := x.NewStreamWriter(sheet)
 		if err != nil {
 			return err
 		}
-		if err := startSheet(sw, fixlistHeader, fixlistWidths, bold); err != nil {
+		if err := writeTitle(sw, c, info, st, numCols, fixlistWidths); err != nil {
+			return err
+		}
+		if err := writeHeader(sw, fixlistHeader, st.header); err != nil {
 			return err
 		}
 		for n, i := range r.idx {
 			row = fixlistRow(row, n+1, &fs[i])
-			vals[0] = n + 1
+			row[colNote] = info.Notes[fs[i].FindingID]
+			vals[0] = excelize.Cell{StyleID: st.number, Value: n + 1}
 			for j := 1; j < len(row); j++ {
-				vals[j] = row[j] // text, so IDs keep their leading zeros
+				vals[j] = excelize.Cell{StyleID: st.cell, Value: row[j]} // text, so IDs keep their leading zeros
 			}
-			cell, _ := excelize.CoordinatesToCellName(1, n+2)
+			cell, _ := excelize.CoordinatesToCellName(1, first+1+n)
 			if err := sw.SetRow(cell, vals); err != nil {
-				return fmt.Errorf("sheet %s row %d: %w", sheet, n+2, err)
+				return fmt.Errorf("sheet %s row %d: %w", sheet, first+1+n, err)
 			}
 		}
 		if err := sw.Flush(); err != nil {
@@ -116,38 +244,144 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune) (err error) {
 	return err
 }
 
-// startSheet sets column widths, freezes the first row and writes the bold
-// header.
-func startSheet(sw *excelize.StreamWriter, header []string, widths []float64, style int) error {
+// appVersion is version in the n.n form app.xml wants, "" when it has none.
+func appVersion(v string) string {
+	var maj, min int
+	if _, err := fmt.Sscanf(v, "%d.%d", &maj, &min); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d.%04d", maj, min)
+}
+
+// setupPrint sets A4 landscape, fitted to one page wide, margins, a header
+// and footer with the confidentiality line and page numbers, and, when
+// headerRow > 0, that row repeated at the top of every printed page.
+func setupPrint(x *excelize.File, sheet string, headerRow int, list bool) error {
+	a4, landscape, one, any := 9, "landscape", 1, 0
+	if !list {
+		landscape = "portrait"
+	}
+	if err := x.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape,
+		FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	fit := true
+	if err := x.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	m := 0.4
+	if err := x.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m}); err != nil {
+		return err
+	}
+	if err := x.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&L&\"" + listFont + ",Bold\"&8DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN&R&8&A",
+		OddFooter: "&L&8Chỉ dùng cho công tác xác minh&RTrang &P/&N",
+	}); err != nil {
+		return err
+	}
+	if headerRow > 0 {
+		if err := x.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Titles", Scope: sheet,
+			RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, headerRow, headerRow),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTitle sets the column widths and writes the title block: title,
+// place, period and run, confidentiality line, blank row.
+func writeTitle(sw *excelize.StreamWriter, c *commune, info listInfo, st xlsxStyles, cols int, widths []float64) error {
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: titleRows + 1,
+		TopLeftCell: fmt.Sprintf("A%d", titleRows+2), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
+	place := c.Name
+	if c.Code != unknownCommune {
+		place += " (mã " + c.Code + ")"
+	}
+	if info.Province != "" {
+		place += ", " + info.Province
+	}
+	run := "Lần chạy: " + info.RunID
+	if !info.RunDate.IsZero() {
+		run += ", ngày " + info.RunDate.Local().Format("02/01/2006")
+	}
+	if info.Version != "" {
+		run += " (doisanh " + info.Version + ")"
+	}
+	lines := []struct {
+		text  string
+		style int
+	}{
+		{listTitle, st.title},
+		{"Địa bàn: " + place + "   Kỳ: " + info.Period, st.meta},
+		{run, st.meta},
+		{confidentiality, st.secret},
+	}
+	last, _ := excelize.ColumnNumberToName(cols)
+	for i, l := range lines {
+		cell := fmt.Sprintf("A%d", i+1)
+		opts := []excelize.RowOpts{}
+		if l.style == st.secret {
+			opts = append(opts, excelize.RowOpts{Height: 30})
+		}
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: l.style, Value: l.text}}, opts...); err != nil {
+			return err
+		}
+		if err := sw.MergeCell(cell, fmt.Sprintf("%s%d", last, i+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeHeader writes the column headers on the row after the title block.
+func writeHeader(sw *excelize.StreamWriter, header []string, style int) error {
 	cells := make([]any, len(header))
 	for i, h := range header {
 		cells[i] = excelize.Cell{StyleID: style, Value: h}
 	}
-	return sw.SetRow("A1", cells, excelize.RowOpts{Height: 30})
+	return sw.SetRow(fmt.Sprintf("A%d", titleRows+1), cells, excelize.RowOpts{Height: 32})
 }
 
-// sheetName returns a valid sheet name for a rule code: at most 31
-// characters, none of []:*?/\.
-func sheetName(code string) string {
+// uniqueSheetName returns a valid sheet name for name, not yet in used: at
+// most 31 characters, none of []:*?/\' (a slash becomes a dash), and a
+// number added when two names collide after shortening.
+func uniqueSheetName(name string, used map[string]bool) string {
 	s := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\'`, r) {
-			return '_'
+		switch r {
+		case '/', '\\':
+			return '-'
+		case '[', ']', ':', '*', '?', '\'':
+			return -1
 		}
 		return r
-	}, code)
+	}, name)
+	s = strings.TrimSpace(s)
 	if s == "" {
-		s = "_"
+		s = "Danh sách"
 	}
-	if len(s) > 31 {
-		s = s[:31]
+	s = truncRunes(s, 31)
+	base := s
+	for n := 2; used[s]; n++ {
+		suffix := fmt.Sprintf(" (%d)", n)
+		s = truncRunes(base, 31-utf8.RuneCountInString(suffix)) + suffix
 	}
+	used[s] = true
 	return s
+}
+
+func truncRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n]))
 }

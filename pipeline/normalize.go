@@ -216,7 +216,7 @@ func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord)
 	id, kind := sourceID(f.id)
 	*out = rules.SourceRecord{Encoded: f.name,
 		Source: f.src, Key: strings.TrimSpace(f.key), RawID: f.id, RawName: shownName, RawBirth: f.birth,
-		RawGender: f.gender, Name: name.Display, Status: status,
+		RawGender: f.gender, Name: name.Display, Status: status, Address: f.address,
 		Match: match.Record{ID: id, IDKind: kind, NameKey: name.Key, Phonetic: name.Phonetic,
 			Birth: birth, Gender: gender, Commune: sourceCommune(chk, f.code, f.address)},
 	}

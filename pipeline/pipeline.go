@@ -27,6 +27,9 @@ type Config struct {
 	Province string
 	Workers  int       // default: all cores
 	Progress io.Writer // progress lines; nil for none
+	// OnProgress, when set, receives structured progress (for a progress
+	// bar); it is called from one goroutine at a time.
+	OnProgress func(Progress)
 }
 
 // Counts are the rows of one source.
@@ -59,6 +62,10 @@ type Result struct {
 	Warnings []string
 	Started  time.Time
 	Finished time.Time
+
+	// Residents counts the register's living people by 2025 commune code
+	// ("" when unknown), for rates per 1,000 residents.
+	Residents map[string]int64
 }
 
 // Run reconciles the sources of cfg.
@@ -87,10 +94,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{"train", r.train},
 		{"link sources", r.linkSources},
 		{"rules", r.crossRules},
+		{"addresses", r.fillAddresses},
 	}
 	for _, s := range steps {
 		start := time.Now()
 		r.progressf("%s...", s.name)
+		r.event(Progress{Stage: s.name})
 		rows, err := s.fn(ctx)
 		if err != nil {
 			return nil, err
@@ -101,6 +110,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		sec := time.Since(start).Seconds()
 		r.res.Stages = append(r.res.Stages, Stage{Name: s.name, Seconds: sec, Rows: rows})
 		r.progressf("%s: %d rows in %.1fs", s.name, rows, sec)
+		r.event(Progress{Stage: s.name, Done: rows, Finished: true, Seconds: sec})
 	}
 	r.res.Findings = rules.Finish(r.res.Findings)
 	r.res.Finished = time.Now()
@@ -122,6 +132,23 @@ type run struct {
 
 	// What linking keeps for the cross-record rules.
 	linked rules.Linked
+}
+
+// Progress is one step of a run's progress: a stage beginning (Done 0),
+// rows of a source read so far, or a stage finished.
+type Progress struct {
+	Stage    string  // "read population", "index", "train", "link sources", "rules"
+	Source   string  // the source being read, when rows are counted
+	Done     int64   // rows done so far (of the source, or of the stage when Finished)
+	Total    int64   // rows the source's file declares; 0 when unknown (CSV)
+	Finished bool    // the stage is over
+	Seconds  float64 // time the stage took, when Finished
+}
+
+func (r *run) event(p Progress) {
+	if r.cfg.OnProgress != nil {
+		r.cfg.OnProgress(p)
+	}
 }
 
 func (r *run) progressf(format string, args ...any) {

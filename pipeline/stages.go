@@ -123,6 +123,7 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 			job.keep(&b.outs[i])
 		}
 		seen += int64(len(b.rows))
+		r.event(Progress{Source: source, Done: seen, Total: max(rd.RowsHint(), 0)})
 		if seen/100_000 != (seen-int64(len(b.rows)))/100_000 {
 			r.progressf("  %s: %d rows", source, seen)
 		}
@@ -228,6 +229,7 @@ func (r *run) index(context.Context) (int64, error) {
 		r.warnf("%s: %d of %d rows repeat an earlier row (same person_id, name and birth date; first at data rows %s): "+
 			"%s Each person is checked once.", r.cfg.Population, n, r.pop.Len(), joinRows(rows), why)
 	}
+	r.res.Residents = residents(r.pop)
 	return int64(r.pop.Len()), nil
 }
 
@@ -238,4 +240,20 @@ func joinRows(rows []int64) string {
 		s[i] = strconv.FormatInt(r, 10)
 	}
 	return strings.Join(s, ", ")
+}
+
+// residents counts the people of the register not known dead, missing or
+// deregistered, by 2025 commune code ("" when unknown): the denominators of
+// rates per 1,000 residents.
+func residents(pop *match.Population) map[string]int64 {
+	out := map[string]int64{}
+	for i := range pop.People {
+		p := &pop.People[i]
+		switch p.Status {
+		case normalize.StatusDead, normalize.StatusMissing, normalize.StatusDeregistered:
+			continue
+		}
+		out[pop.Str(p.Commune)]++
+	}
+	return out
 }

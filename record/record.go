@@ -147,6 +147,11 @@ type Finding struct {
 	SourceValue     string  `parquet:"source_value"`
 	Score           float64 `parquet:"score"`
 	Suggestion      string  `parquet:"suggestion"`
+	// Address is where an officer finds the person, as written: on the
+	// register for a person on it, else in the tax/insurance record that
+	// links to nobody; "" when neither gives one.
+	Address     string `parquet:"address"`
+	HouseholdID string `parquet:"household_id"` // register household (mã hộ), when the person is on it
 }
 
 // Truth is one defect the generator injected on purpose (synth/SPEC.md).

@@ -85,6 +85,7 @@ func (c *Checker) aboutPerson(f *record.Finding, row int32) {
 	f.PersonID = c.Pop.Str(p.ID)
 	f.FullName = c.Pop.Str(p.RawName)
 	f.BirthDate = c.Pop.Str(p.RawBirth)
+	f.HouseholdID = c.Pop.Str(p.Household)
 	c.place(f, c.Pop.Str(p.Commune))
 }
 

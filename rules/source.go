@@ -16,6 +16,7 @@ type SourceRecord struct {
 	Event                               string // civil event type (record.EventBirth, ...); "" for tax and insurance
 	EventDate                           string // civil event date as written
 	RawID, RawName, RawBirth, RawGender string // as written
+	Address                             string // as written, shown when the record links to nobody
 	Name                                string // canonical display form
 	Encoded                             string // the name's bytes when they were legacy-encoded, else
 	Status                              normalize.Status
@@ -41,6 +42,7 @@ func (c *Checker) sourceFinding(rule, subtype string, r *SourceRecord) record.Fi
 	} else {
 		f.FullName = r.RawName
 		f.BirthDate = r.RawBirth
+		f.Address = r.Address
 		c.place(&f, r.Match.Commune)
 	}
 	return f

@@ -109,6 +109,8 @@ func (unknownResidenceCheck) CheckPerson(pl *Places, row *Row, out []record.Find
 	f.BirthDate = raw.BirthDate
 	f.Field = "commune_code"
 	f.PopulationValue = strings.TrimSpace(raw.CommuneCode + " | " + raw.Address)
+	f.Address = raw.Address
+	f.HouseholdID = strings.TrimSpace(raw.HouseholdID)
 	if res.Suggestion != "" {
 		f.Suggestion += " (" + res.Suggestion + ")"
 	}

@@ -49,18 +49,17 @@ temporary directory, whose path is printed at the end.`,
 			}
 			data := filepath.Join(dir, "data")
 			out := filepath.Join(dir, "out")
-			if progress != nil {
-				fmt.Fprintf(progress, "doisanh: generating a synthetic province of %d people into %s\n", people, data)
-			}
+			ui := newProgressUI(progress, langOf(cmd))
+			ui.say("generating a synthetic province of %s people into %s", num(people), data)
 			opts := synth.DefaultOptions()
 			opts.People, opts.Seed = people, seed
 			if progress != nil {
-				opts.Progress = func(msg string) { fmt.Fprintln(progress, "doisanh: "+msg) }
+				opts.Progress = ui.output
 			}
 			if _, err := synth.Generate(cmd.Context(), data, opts); err != nil {
 				return err
 			}
-			ro := reconcileOptions{out: out, xlsx: xlsx}
+			ro := reconcileOptions{out: out, xlsx: xlsx, lang: langOf(cmd)}
 			ro.cfg.Population = filepath.Join(data, "population.parquet")
 			ro.cfg.Tax = filepath.Join(data, "tax.parquet")
 			ro.cfg.Insurance = filepath.Join(data, "insurance.parquet")
@@ -93,7 +92,7 @@ temporary directory, whose path is printed at the end.`,
 	f.IntVar(&people, "people", 50_000, "people in the synthetic province")
 	f.Uint64Var(&seed, "seed", 1, "random seed (same seed, same data)")
 	f.StringVar(&dir, "dir", "", "directory for the data and the results (default: a new temporary directory)")
-	f.BoolVar(&xlsx, "xlsx", false, "also write the fix lists as .xlsx")
+	f.BoolVar(&xlsx, "xlsx", true, "write the fix lists also as .xlsx (--xlsx=false: CSV only)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress on stderr")
 	return cmd
 }

@@ -7,16 +7,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
-// Exit codes (README.md, "Commands").
+// Exit codes, documented in README.md (Commands).
 const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2
+	exitOK          = 0   // done
+	exitFail        = 1   // the command failed: bad input, I/O error, runs not comparable
+	exitUsage       = 2   // wrong command line: unknown command or flag, missing argument
+	exitInterrupted = 130 // stopped by Ctrl-C (SIGINT) or SIGTERM; the previous result is untouched
 )
 
 func main() {
@@ -27,18 +30,80 @@ func main() {
 
 // run executes the command line args and returns the process exit code.
 func run(ctx context.Context, args []string) int {
+	return runWith(ctx, args, os.Stdout, os.Stderr)
+}
+
+// runWith is run with the standard streams given.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
+	code := exitCode(ctx, err)
+	if err != nil {
+		en := argsLang(args) == langEN
+		msg := err.Error()
+		if code == exitInterrupted {
+			msg = "đã dừng theo yêu cầu (Ctrl-C); kết quả cũ (nếu có) được giữ nguyên"
+			if en {
+				msg = "stopped (Ctrl-C); the previous result, if any, is untouched"
+			}
+		}
+		fmt.Fprintln(stderr, "doisanh:", msg)
+		if code == exitUsage && !strings.Contains(msg, "--help") {
+			if en {
+				fmt.Fprintln(stderr, `See "doisanh --help" (or "doisanh COMMAND --help").`)
+			} else {
+				fmt.Fprintln(stderr, `Xem "doisanh --help" (hoặc "doisanh LỆNH --help").`)
+			}
+		}
 	}
-	fmt.Fprintln(os.Stderr, "doisanh:", err)
+	return code
+}
+
+// argsLang is the language asked for on the command line or in
+// DOISANH_LANG, read without cobra (for messages after a failed parse).
+func argsLang(args []string) string {
+	lang := os.Getenv("DOISANH_LANG")
+	for i, a := range args {
+		switch {
+		case a == "--lang" && i+1 < len(args):
+			lang = args[i+1]
+		case strings.HasPrefix(a, "--lang="):
+			lang = strings.TrimPrefix(a, "--lang=")
+		}
+	}
+	if lang == langEN {
+		return langEN
+	}
+	return langVI
+}
+
+// exitCode maps the error of a command to the process exit code.
+func exitCode(ctx context.Context, err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	switch {
+	case err == nil:
+		return exitOK
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ue), isCobraUsage(err):
 		return exitUsage
 	}
 	return exitFail
+}
+
+// isCobraUsage recognises the errors cobra returns for a wrong command line
+// before any command runs (unknown command, unknown flag).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command ", "unknown flag: ", "unknown shorthand flag: ", "required flag(s) "} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // usageError marks an error in how the command was called (exit code 2).

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
 	"github.com/doisanh/doisanh/rules"
+	"github.com/doisanh/doisanh/verify"
 )
 
 // reconcileOptions are the flags of "doisanh reconcile".
@@ -26,6 +28,10 @@ type reconcileOptions struct {
 	xlsx  bool
 	quiet bool
 	json  bool
+	// verified is a verification ledger (doisanh verify) to apply.
+	verified string
+	// lang is the language of the progress messages (vi, en).
+	lang string
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
@@ -50,7 +56,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 			if o.cfg.Population == "" || o.out == "" {
 				return usagef("reconcile needs --population and --out")
 			}
-			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping} {
+			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping, o.verified} {
 				if p == "" {
 					continue
 				}
@@ -73,6 +79,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 				}
 				defer pprof.StopCPUProfile()
 			}
+			o.lang = langOf(cmd)
 			res, err := reconcile(cmd.Context(), o, progress)
 			if err != nil {
 				return err
@@ -96,9 +103,10 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
 	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
-	f.BoolVar(&o.xlsx, "xlsx", false, "also write the fix lists as .xlsx")
+	f.BoolVar(&o.xlsx, "xlsx", true, "write the fix lists also as .xlsx, the officers' format (--xlsx=false: CSV only)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
+	f.StringVar(&o.verified, "verified", "", "verification ledger from doisanh verify: findings confirmed not errors are not raised again")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
 	return cmd
@@ -120,13 +128,11 @@ type reconcileResult struct {
 // reconcile runs the pipeline and writes its outputs atomically into o.out.
 func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*reconcileResult, error) {
 	started := time.Now()
-	say := func(format string, args ...any) {
-		if progress != nil {
-			fmt.Fprintf(progress, "doisanh: "+format+"\n", args...)
-		}
-	}
+	ui := newProgressUI(progress, o.lang)
+	defer ui.done()
+	say := ui.say
 	dir, err := output.Create(o.out, output.Options{XLSX: o.xlsx, Version: version,
-		Progress: func(msg string) { say("%s", msg) }})
+		Progress: ui.output})
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +151,23 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	go func() { sums <- checksums(o.cfg) }()
 
 	cfg := o.cfg
-	cfg.Progress = progress
+	cfg.OnProgress = ui.event
 	res, err := pipeline.Run(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	sum := <-sums
+	var verification *output.Verification
+	if o.verified != "" {
+		ledger, err := verify.ReadLedger(o.verified)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings, verification = verify.Apply(res.Findings, ledger, o.verified)
+		say("verified: %s findings confirmed not errors not raised again", num(len(verification.Dismissed)))
+	}
 	s := output.Summary{
-		Version: version, RunID: runID(started, sum), Started: started,
+		Version: version, RunID: runID(started, sum), Started: started, Verification: verification, Residents: res.Residents,
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
@@ -172,7 +187,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	say("writing %d findings and %d rejects...", len(res.Findings), len(res.Rejects))
+	say("writing %s findings and %s rejects...", num(len(res.Findings)), num(len(res.Rejects)))
 	if err := dir.WriteRejects(res.Rejects); err != nil {
 		return nil, err
 	}
@@ -234,19 +249,19 @@ func runID(started time.Time, sums map[string]string) string {
 
 // printSummary prints the findings per rule with the Vietnamese labels.
 func printSummary(w io.Writer, out string, r *reconcileResult) {
-	fmt.Fprintf(w, "Đối sánh xong trong %.1f giây. Kết quả: %s\n\n", r.Seconds, out)
+	fmt.Fprintf(w, "Đối sánh xong trong %s giây. Kết quả: %s\n\n", strings.Replace(fmt.Sprintf("%.1f", r.Seconds), ".", ",", 1), out)
 	fmt.Fprintf(w, "%-12s %10s %10s %10s\n", "Nguồn", "Đọc", "Dùng", "Loại")
 	for _, in := range r.Inputs {
-		fmt.Fprintf(w, "%-12s %10d %10d %10d\n", in.Source, in.Read, in.Used, in.Rejected)
+		fmt.Fprintf(w, "%-12s %10s %10s %10s\n", output.SourceLabel(in.Source), num(in.Read), num(in.Used), num(in.Rejected))
 	}
-	fmt.Fprintf(w, "\n%-18s %-36s %8s\n", "Mã lỗi", "Loại lỗi", "Số vụ")
+	fmt.Fprintf(w, "\n%-36s %8s\n", "Loại lỗi", "Số vụ")
 	for _, info := range rules.Catalog {
-		fmt.Fprintf(w, "%-18s %-36s %8d\n", info.Code, info.Label, r.ByRule[info.Code])
+		fmt.Fprintf(w, "%-36s %8s\n", info.Label, num(r.ByRule[info.Code]))
 	}
-	fmt.Fprintf(w, "%-18s %-36s %8d\n", "", "Tổng cộng", r.Findings)
+	fmt.Fprintf(w, "%-36s %8s\n", "Tổng cộng", num(r.Findings))
 	fmt.Fprintf(w, "\nDanh sách từng xã: %s\nBáo cáo: %s\n",
 		filepath.Join(out, "fixlists"), filepath.Join(out, "report.html"))
 	if r.Rejects > 0 {
-		fmt.Fprintf(w, "Dòng không dùng được: %d (xem %s)\n", r.Rejects, filepath.Join(out, "rejects.csv"))
+		fmt.Fprintf(w, "Dòng không dùng được: %s (xem %s)\n", num(r.Rejects), filepath.Join(out, "rejects.csv"))
 	}
 }

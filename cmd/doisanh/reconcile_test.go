@@ -56,16 +56,7 @@ func recExec(ctx context.Context, args ...string) (code int, stdout, stderr stri
 	root.SetOut(&o)
 	root.SetErr(&e)
 	err = root.ExecuteContext(ctx)
-	var ue usageError
-	switch {
-	case err == nil:
-		code = exitOK
-	case errors.As(err, &ue):
-		code = exitUsage
-	default:
-		code = exitFail
-	}
-	return code, o.String(), e.String(), err
+	return exitCode(ctx, err), o.String(), e.String(), err
 }
 
 // recReconcile runs reconcile and fails the test unless it succeeds.
@@ -232,7 +223,7 @@ func TestReconcileInterruptedLeavesPreviousResult(t *testing.T) {
 		errText  string // substring of the error, or ""
 	}{
 		{"cancelled context", cancelled, func(out string) []string { return recArgs(data, out) },
-			exitFail, context.Canceled, ""},
+			exitInterrupted, context.Canceled, ""},
 		{"tax is not parquet", context.Background(), func(out string) []string {
 			args := recArgs(data, out)
 			args[slices.Index(args, "--tax")+1] = bad
@@ -377,7 +368,7 @@ func TestDiffReportsFixedDefects(t *testing.T) {
 		return s
 	}
 
-	res := output.Diff(findA, findB)
+	res := output.Diff(findA, findB, nil)
 	fixed := map[string]bool{}
 	for _, id := range res.FixedIDs {
 		fixed[id] = true

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/doisanh/doisanh/pipeline"
+)
+
+// Languages of the messages on the terminal.
+const (
+	langVI = "vi"
+	langEN = "en"
+)
+
+// numbers formats every count on the terminal the same way, with the
+// Vietnamese grouping of the outputs: 4.524.
+var numbers = message.NewPrinter(language.Vietnamese)
+
+// viMessages are the Vietnamese forms of the progress messages, keyed by
+// their English format. A message without an entry is shown in English.
+var viMessages = map[string]string{
+	"read population":                       "đọc dữ liệu dân cư",
+	"index":                                 "lập chỉ mục",
+	"train":                                 "học mô hình liên kết",
+	"link sources":                          "liên kết các nguồn",
+	"rules":                                 "áp dụng quy tắc",
+	"addresses":                             "tìm địa chỉ của người có phát hiện",
+	"population":                            "dân cư",
+	"tax":                                   "thuế",
+	"insurance":                             "BHXH",
+	"civil":                                 "hộ tịch",
+	"%s...":                                 "%s...",
+	"%s: %s rows in %s":                     "%s: %s dòng trong %s",
+	"%s: %s rows":                           "%s: %s dòng",
+	"reading %s: %s rows (%d%%)":            "đọc %s: %s dòng (%d%%)",
+	"reading %s: %s rows":                   "đọc %s: %s dòng",
+	"reading %s":                            "đọc %s",
+	"writing %s findings and %s rejects...": "đang ghi %s phát hiện và %s dòng bị loại...",
+	"verified: %s findings confirmed not errors not raised again":         "sổ xác minh: %s trường hợp đã xác minh không phải lỗi không đưa lại",
+	"could not remove %s: %v":                                             "không xóa được %s: %v",
+	"run did not finish; the previous result in %s (if any) is untouched": "lần chạy chưa xong; kết quả cũ trong %s (nếu có) được giữ nguyên",
+	"generating a synthetic province of %s people into %s":                "đang sinh dữ liệu mẫu %s người vào %s",
+}
+
+// viOutput rewrites the messages of output.Dir, which arrive formatted.
+var viOutput = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`^wrote (\S+) fix lists$`), "đã ghi $1 danh sách xã/phường"},
+	{regexp.MustCompile(`^wrote (\S+) findings$`), "đã ghi $1 phát hiện"},
+	{regexp.MustCompile(`^wrote (\S+) rejects$`), "đã ghi $1 dòng bị loại"},
+	{regexp.MustCompile(`^wrote (.+)$`), "đã ghi $1"},
+	// synth, for demo and generate
+	{regexp.MustCompile(`^model: (\d+) people, (\d+) households, (\d+) tax, (\d+) insurance, (\d+) civil events \((.*)\)$`),
+		"mô hình: $1 người, $2 hộ, $3 bản ghi thuế, $4 BHXH, $5 sự kiện hộ tịch ($6)"},
+	{regexp.MustCompile(`^defects: (\d+) injected, (\d+) fixed in the field \((.*)\)$`), "lỗi cài sẵn: $1, đã sửa tại địa bàn: $2 ($3)"},
+	{regexp.MustCompile(`^write: (.*) \((.*)\)$`), "ghi tệp: $1 ($2)"},
+	{regexp.MustCompile(`^done in (\S+): (.*)$`), "xong trong $1: $2"},
+}
+
+// progressUI shows a run's progress on w: a bar with percentage and time
+// left for each file read when w is a terminal, plain lines otherwise
+// (piped, redirected, in tests). Nil w shows nothing.
+type progressUI struct {
+	w    io.Writer
+	lang string
+	tty  bool
+
+	mu      sync.Mutex
+	bar     *progressbar.ProgressBar
+	source  string // source of the bar or of the last line
+	lastPct int64  // last percentage printed as a line
+	lastN   int64
+}
+
+func newProgressUI(w io.Writer, lang string) *progressUI {
+	p := &progressUI{w: w, lang: lang}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+// tr returns the message format in the UI's language.
+func (p *progressUI) tr(format string) string {
+	if p.lang == langVI {
+		if s, ok := viMessages[format]; ok {
+			return s
+		}
+	}
+	return format
+}
+
+// num formats a count.
+func num[T ~int | ~int64](n T) string { return numbers.Sprintf("%d", int64(n)) }
+
+// seconds formats a duration in seconds with the decimal comma in Vietnamese.
+func (p *progressUI) seconds(s float64) string {
+	if p.lang == langVI {
+		return strings.Replace(fmt.Sprintf("%.1f giây", s), ".", ",", 1)
+	}
+	return fmt.Sprintf("%.1fs", s)
+}
+
+// say prints one message line (format is the English key of viMessages).
+func (p *progressUI) say(format string, args ...any) {
+	if p == nil || p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finishBar()
+	p.source = ""
+	fmt.Fprintf(p.w, "doisanh: "+p.tr(format)+"\n", args...)
+}
+
+// bareNumber is a count of four digits or more standing alone in a message.
+var bareNumber = regexp.MustCompile(`(^|[ (])(\d{4,})([ ,;)]|$)`)
+
+// groupNumbers writes the bare counts of a message with the grouping of
+// every other count: 50150 becomes 50.150.
+func groupNumbers(msg string) string {
+	return bareNumber.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := bareNumber.FindStringSubmatch(m)
+		var n int64
+		fmt.Sscan(sub[2], &n)
+		return sub[1] + num(n) + sub[3]
+	})
+}
+
+// output shows a message of output.Dir or synth, which arrive formatted.
+func (p *progressUI) output(msg string) {
+	if p == nil || p.w == nil {
+		return
+	}
+	if p.lang == langVI {
+		for _, m := range viOutput {
+			if m.re.MatchString(msg) {
+				msg = m.re.ReplaceAllString(msg, m.repl)
+				break
+			}
+		}
+	}
+	msg = groupNumbers(msg)
+	p.say("%s", msg)
+}
+
+func (p *progressUI) finishBar() {
+	if p.bar != nil {
+		p.bar.Finish()
+		fmt.Fprintln(p.w)
+		p.bar = nil
+	}
+}
+
+// event shows one pipeline progress event.
+func (p *progressUI) event(e pipeline.Progress) {
+	if p == nil || p.w == nil {
+		return
+	}
+	switch {
+	case e.Source == "" && !e.Finished:
+		p.say("%s...", p.tr(e.Stage))
+	case e.Source == "":
+		p.say("%s: %s rows in %s", p.tr(e.Stage), num(e.Done), p.seconds(e.Seconds))
+	default:
+		p.rows(e)
+	}
+}
+
+// rows shows rows of a source read so far.
+func (p *progressUI) rows(e pipeline.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	src := p.tr(e.Source)
+	if e.Source != p.source {
+		p.finishBar()
+		p.source, p.lastPct, p.lastN = e.Source, -1, 0
+		if p.tty {
+			total := e.Total
+			if total <= 0 {
+				total = -1 // unknown: a spinner
+			}
+			p.bar = progressbar.NewOptions64(total,
+				progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription(fmt.Sprintf(p.tr("reading %s"), src)),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionShowElapsedTimeOnFinish(),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond),
+			)
+		}
+	}
+	if p.bar != nil {
+		p.bar.Set64(e.Done)
+		if e.Total > 0 {
+			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, num(e.Done)+"/"+num(e.Total)))
+		} else {
+			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, num(e.Done)))
+		}
+		return
+	}
+	// Plain lines: every 10 % of a file of known size, else every 100.000 rows.
+	if e.Total > 0 {
+		pct := e.Done * 100 / e.Total
+		if pct/10 != p.lastPct/10 || e.Done == e.Total && p.lastPct != 100 {
+			p.lastPct = pct
+			fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows (%d%%)")+"\n", src, num(e.Done)+"/"+num(e.Total), pct)
+		}
+		return
+	}
+	if e.Done/100_000 != p.lastN/100_000 {
+		fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows")+"\n", src, num(e.Done))
+	}
+	p.lastN = e.Done
+}
+
+// done ends a bar left open.
+func (p *progressUI) done() {
+	if p == nil || p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finishBar()
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/doisanh/doisanh/pipeline"
+)
+
+// TestProgressLines: piped (not a terminal), progress is plain lines, in
+// Vietnamese or English, numbers grouped one way.
+func TestProgressLines(t *testing.T) {
+	events := []pipeline.Progress{
+		{Stage: "read population"},
+		{Source: "population", Done: 4096, Total: 10000},
+		{Source: "population", Done: 8192, Total: 10000},
+		{Source: "population", Done: 10000, Total: 10000},
+		{Stage: "read population", Done: 10000, Finished: true, Seconds: 1.25},
+		{Source: "tax", Done: 150_000},
+		{Source: "tax", Done: 250_000},
+	}
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{langVI, []string{
+			"doisanh: đọc dữ liệu dân cư...",
+			"doisanh: đọc dân cư: 4.096/10.000 dòng (40%)",
+			"doisanh: đọc dân cư: 8.192/10.000 dòng (81%)",
+			"doisanh: đọc dân cư: 10.000/10.000 dòng (100%)",
+			"doisanh: đọc dữ liệu dân cư: 10.000 dòng trong 1,2 giây",
+			"doisanh: đọc thuế: 150.000 dòng",
+			"doisanh: đọc thuế: 250.000 dòng",
+		}},
+		{langEN, []string{
+			"doisanh: read population...",
+			"doisanh: reading population: 4.096/10.000 rows (40%)",
+			"doisanh: reading population: 8.192/10.000 rows (81%)",
+			"doisanh: reading population: 10.000/10.000 rows (100%)",
+			"doisanh: read population: 10.000 rows in 1.2s",
+			"doisanh: reading tax: 150.000 rows",
+			"doisanh: reading tax: 250.000 rows",
+		}},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		ui := newProgressUI(&buf, tt.lang)
+		if ui.tty {
+			t.Fatal("a buffer is not a terminal")
+		}
+		for _, e := range events {
+			ui.event(e)
+		}
+		ui.output("wrote 1.234 fix lists")
+		ui.done()
+		got := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		want := append(tt.want, map[string]string{langVI: "doisanh: đã ghi 1.234 danh sách xã/phường", langEN: "doisanh: wrote 1.234 fix lists"}[tt.lang])
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", tt.lang, got, want)
+		}
+	}
+}
+
+func TestGroupNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"write: population 50150, tax 24685 (866ms)": "write: population 50.150, tax 24.685 (866ms)",
+		"done in 1.369s: /tmp/d2024/x":               "done in 1.369s: /tmp/d2024/x",
+		"12345":                                      "12.345",
+		"wrote 999 rows (1000)":                      "wrote 999 rows (1.000)",
+	} {
+		if got := groupNumbers(in); got != want {
+			t.Errorf("groupNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

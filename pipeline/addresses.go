@@ -1,0 +1,66 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/record"
+)
+
+// fillAddresses gives the findings about people on the register the
+// address and household written on the register, so that an officer knows
+// where to go. The population index keeps neither (it would cost the
+// addresses of every resident); instead the population file is read once
+// more and only the rows of people with findings are looked at. Findings
+// that already carry an address (a residence finding, a record that links
+// to nobody) keep it. It returns the rows read.
+func (r *run) fillAddresses(ctx context.Context) (int64, error) {
+	need := map[string][]int32{}
+	for i := range r.res.Findings {
+		f := &r.res.Findings[i]
+		if f.PersonID != "" && (f.Address == "" || f.HouseholdID == "") {
+			need[f.PersonID] = append(need[f.PersonID], int32(i))
+		}
+	}
+	if len(need) == 0 {
+		return 0, nil
+	}
+	// Rejected rows were reported by the first reading: no OnReject here.
+	rd, err := ingest.Open(r.cfg.Population, record.PersonSchema, ingest.Options{Mapping: r.mapping, LegacyText: nameColumns})
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	buf := make([]record.Person, batchSize)
+	var read int64
+	total := max(rd.RowsHint(), 0)
+	for {
+		n, err := rd.Next(buf)
+		for j := range buf[:n] {
+			p := &buf[j]
+			for _, i := range need[personID(p.PersonID)] {
+				f := &r.res.Findings[i]
+				if f.Address == "" {
+					f.Address = strings.TrimSpace(p.Address)
+				}
+				if f.HouseholdID == "" {
+					f.HouseholdID = strings.TrimSpace(p.HouseholdID)
+				}
+			}
+		}
+		read += int64(n)
+		r.event(Progress{Source: record.Population.String(), Done: read, Total: total})
+		if errors.Is(err, io.EOF) {
+			return read, nil
+		}
+		if err != nil {
+			return read, err
+		}
+		if err := ctx.Err(); err != nil {
+			return read, err
+		}
+	}
+}
