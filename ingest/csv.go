@@ -10,6 +10,10 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"golang.org/x/text/transform"
+
+	"github.com/doisanh/doisanh/normalize"
 )
 
 // csvSource reads a CSV file, plain or gzip-compressed.
@@ -23,6 +27,8 @@ type csvSource struct {
 	idx     []int    // field of each bound column
 	vals    []string // values of the bound columns of the current row
 	rec     []string // the current row, reused by cr
+	line    int      // the line the last row read started on
+	text    string   // the Unicode encoding found: UTF-8, UTF-16LE, ...
 	reject  func(column, reason, raw string)
 }
 
@@ -32,7 +38,18 @@ func openCSV[T any](r *Reader[T], compressed bool) (source, error) {
 		return nil, err
 	}
 	s := &csvSource{path: r.path, f: f, reject: r.rejectRow}
-	header, err := s.init(compressed)
+	auto := strings.TrimSpace(r.opts.Encoding) == "" || strings.EqualFold(strings.TrimSpace(r.opts.Encoding), EncodingAuto)
+	header, enc, err := s.init(compressed, auto)
+	if err == nil && enc != normalize.EncodingUnicode {
+		r.enc = enc
+	}
+	if err == nil && r.enc != normalize.EncodingUnicode {
+		for i, h := range header {
+			if d, ok := normalize.DecodeAs(h, r.enc); ok {
+				header[i] = d
+			}
+		}
+	}
 	if err == nil {
 		err = r.bind(header)
 	}
@@ -45,43 +62,66 @@ func openCSV[T any](r *Reader[T], compressed bool) (source, error) {
 	return s, nil
 }
 
-// init opens the stream, sniffs the delimiter and reads the header.
-func (s *csvSource) init(compressed bool) ([]string, error) {
+// init opens the stream, sniffs its text encoding and delimiter and reads
+// the header. With auto, it also looks for a whole file in a legacy
+// encoding (sniffLegacy) and returns it.
+func (s *csvSource) init(compressed, auto bool) ([]string, normalize.Encoding, error) {
+	legacy := normalize.EncodingUnicode
 	var in io.Reader = s.f
 	if compressed {
 		gz, err := gzip.NewReader(s.f)
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: %w", s.path, errEmptyFile)
+			return nil, legacy, fmt.Errorf("%s: %w", s.path, errEmptyFile)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: not a gzip file: %v", s.path, err)
+			return nil, legacy, fmt.Errorf("%s: not a gzip file: %v", s.path, err)
 		}
 		s.gz = gz
 		in = gz
 	}
 	br := bufio.NewReaderSize(in, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3)
+	first, err := br.Peek(1024)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, legacy, fmt.Errorf("%s: %w", s.path, err)
+	}
+	if c := sniffContent(first); c != contentText {
+		name, fix := c.describe()
+		if compressed {
+			return nil, legacy, fmt.Errorf("%s: the gzip file holds %s, not CSV text; %s", s.path, name, fix)
+		}
+		return nil, legacy, mismatch(s.path, contentText, c)
+	}
+	te := sniffUnicode(first)
+	s.text = te.name
+	switch {
+	case te.unicode != nil:
+		br = bufio.NewReaderSize(transform.NewReader(br, te.unicode.NewDecoder()), 64<<10)
+	case te.bom > 0:
+		br.Discard(te.bom)
 	}
 	head, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("%s: %w", s.path, err)
+		return nil, legacy, fmt.Errorf("%s: reading it as %s: %w", s.path, te.name, err)
 	}
 	s.delim = sniffDelimiter(head)
+	if auto && te.unicode == nil {
+		legacy = sniffLegacy(head, byte(s.delim))
+	}
 	s.cr = csv.NewReader(br)
 	s.cr.Comma = s.delim
 	s.cr.FieldsPerRecord = -1
 	s.cr.ReuseRecord = true
 	header, err := s.cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", s.path, errEmptyFile)
+		return nil, legacy, fmt.Errorf("%s: %w", s.path, errEmptyFile)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: header: %v", s.path, err)
+		return nil, legacy, fmt.Errorf("%s: header: %v", s.path, err)
 	}
 	header = append([]string(nil), header...)
 	s.nfields = len(header)
-	return header, nil
+	s.line = 1
+	return header, legacy, nil
 }
 
 // sniffDelimiter returns ';' if the first non-blank line of head has more
@@ -126,9 +166,14 @@ func (s *csvSource) read(limit int, row func([]string)) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.path, err)
+			what := "read error"
+			if s.gz != nil {
+				what = "corrupt or truncated gzip data"
+			}
+			return fmt.Errorf("%s: %s after line %d: %w", s.path, what, s.line, err)
 		}
 		s.rec = rec
+		s.line, _ = s.cr.FieldPos(0)
 		if len(rec) != s.nfields {
 			s.reject("", fmt.Sprintf("row has %d fields, header has %d", len(rec), s.nfields), s.raw())
 			continue

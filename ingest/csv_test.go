@@ -157,8 +157,9 @@ func TestOpenErrors(t *testing.T) {
 		{"BOM only", writeTemp(t, "bom.csv", "\uFEFF"), nil, []string{"bom.csv: empty file (no header)"}},
 		{"empty gzip stream", emptyGz, nil, []string{"empty.csv.gz: empty file (no header)"}},
 		{"zero-byte gzip", writeTemp(t, "zero.csv.gz", ""), nil, []string{"zero.csv.gz: empty file (no header)"}},
-		{"not gzip", writeTemp(t, "plain.CSV.GZ", "person_id\n1\n"), nil, []string{"plain.CSV.GZ: not a gzip file"}},
-		{"unknown extension", writeTemp(t, "x.xlsx", "x"), nil, []string{"x.xlsx: unknown file type \".xlsx\""}},
+		{"not gzip", writeTemp(t, "plain.CSV.GZ", "person_id\n1\n"), nil, []string{"plain.CSV.GZ: looks like a text (CSV) file, not a gzip-compressed file; rename it to .csv"}},
+		{"unknown extension", writeTemp(t, "x.txt", "x"), nil, []string{"x.txt: unknown file type \".txt\""}},
+		{"xlsx extension", writeTemp(t, "x.xlsx", "x"), nil, []string{"x.xlsx: Excel workbooks are not read"}},
 		{"no such file", filepath.Join(dir, "none.csv"), nil, []string{"none.csv"}},
 		{"duplicate after mapping", writeTemp(t, "dup.csv", "HO_TEN,full_name,person_id,birth_date,gender\n"), Mapping{"ho_ten": "full_name"},
 			[]string{`dup.csv: columns "HO_TEN" and "full_name" both map to full_name`}},
@@ -349,8 +350,11 @@ func FuzzCSV(f *testing.F) {
 			if len(rj.Raw) > maxRaw || rj.RowNumber < 1 || rj.Reason == "" {
 				t.Errorf("bad reject %+v", rj)
 			}
+			cleanMessage(t, "reason", rj.Reason)
+			cleanMessage(t, "raw", rj.Raw)
 		}})
 		if err != nil {
+			cleanMessage(t, "error", err.Error())
 			return
 		}
 		defer r.Close()

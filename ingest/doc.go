@@ -4,10 +4,26 @@
 //
 // # Formats
 //
-// The format is chosen by the file name's extension, in any case. CSV is
-// UTF-8 with or without a byte order mark, its delimiter ',' or ';' (the one
-// more frequent in the header line), fields may be quoted, lines end in LF
-// or CRLF; .csv.gz is the same, gzip-compressed. Parquet files are read row
+// The format is chosen by the file name's extension, in any case, and
+// checked against the file's first bytes before parsing: a Parquet, gzip,
+// XLSX or other ZIP, XLS or PDF file under another extension fails with a
+// message naming what it looks like and what to do ("tax.csv: looks like
+// a Parquet file, not a text (CSV) file; rename it to .parquet"). Messages
+// never print a file's raw bytes: headers and values are quoted with
+// their bytes escaped, and cut.
+//
+// CSV text is UTF-8 with or without a byte order mark, or UTF-16 or
+// UTF-32 in either byte order, found by its byte order mark or, without
+// one, by the zero bytes these put in ASCII text. With Options.Encoding
+// "auto" (the default), a CSV file whose first 64 KiB are not UTF-8 but
+// whose invalid fields read as TCVN3, VNI-Windows or Windows-1258
+// Vietnamese (package normalize judges) is decoded whole from the
+// encoding most of them read as; "tcvn3", "vni" or "cp1258" force one for
+// every value (Parquet too), "utf-8" forbids the whole-file guess. The
+// delimiter is ',' or ';' (the one more frequent in the header line),
+// fields may be quoted, lines end in LF or CRLF; .csv.gz is the same,
+// gzip-compressed; a corrupt or truncated .csv.gz fails with the line
+// reached. Parquet files are read row
 // group by row group and, within a group, only the mapped columns, page by
 // page, so memory stays bounded by the batch size whatever the file size.
 //
@@ -43,13 +59,17 @@
 // fields than the header (CSV), when it is not valid CSV, when any mapped
 // column is not valid UTF-8 (except the Options.LegacyText columns, whose
 // legacy TCVN3, VNI or Windows-1258 bytes package normalize decodes),
+// when a mapped column holds a control character (NUL, ESC, ...; tab and
+// line ends are allowed; in a LegacyText column only once the value does
+// not read as legacy text, as TCVN3 puts capitals on bytes 0x01-0x17),
+// when a value is not valid in the file's forced legacy encoding,
 // or when a key column is blank. Only the first problem of a row is
 // reported. Reject.RowNumber is the 1-based data row (the header is not
 // counted; for Parquet, the row's index in the file plus one); Reject.Raw is
 // the row's fields joined with the file's delimiter (for Parquet, the mapped
-// columns in schema order joined with ','), with invalid UTF-8 bytes written
-// as \xNN and cut to 1000 bytes. Stats always reconcile: Read = Used +
-// Rejected.
+// columns in schema order joined with ','), with invalid UTF-8 bytes and
+// control characters written as \xNN, and cut to 1000 bytes. Stats always
+// reconcile: Read = Used + Rejected.
 //
 // # Memory
 //

@@ -41,7 +41,7 @@ func parseMapping(path string, data []byte) (Mapping, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("%s: %s", path, Printable(strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " ")))
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return m, nil

@@ -118,14 +118,14 @@ func (s *parquetSource) init(r interface {
 	for _, i := range r.indices() {
 		leaf, ok := schema.Lookup(paths[i]...)
 		if !ok {
-			return fmt.Errorf("%s: column %s not found in the schema", s.path, headers[i])
+			return fmt.Errorf("%s: column %s not found in the schema", s.path, showHeader(headers[i]))
 		}
 		if leaf.MaxRepetitionLevel > 0 {
-			return fmt.Errorf("%s: column %s is repeated (a list); only flat columns can be read", s.path, headers[i])
+			return fmt.Errorf("%s: column %s is repeated (a list); only flat columns can be read", s.path, showHeader(headers[i]))
 		}
 		c := &pqColumn{name: headers[i], leaf: leaf.ColumnIndex, buf: make([]parquet.Value, r.batchSize())}
 		if err := c.setType(leaf.Node.Type()); err != nil {
-			return fmt.Errorf("%s: column %s: %v", s.path, headers[i], err)
+			return fmt.Errorf("%s: column %s: %v", s.path, showHeader(headers[i]), err)
 		}
 		s.cols = append(s.cols, c)
 	}
@@ -458,8 +458,10 @@ func (s *parquetSource) close() error {
 }
 
 // oneLine returns err's text on one line.
+// oneLine renders err on one line, its raw bytes escaped (a library
+// error may quote bytes of the file).
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return Printable(strings.Join(strings.Fields(err.Error()), " "))
 }
 
 // arena hands out strings whose bytes live in large shared chunks, so that a

@@ -234,7 +234,7 @@ func TestParquetOpenErrors(t *testing.T) {
 	empty := filepath.Join(dir, "empty.parquet")
 	os.WriteFile(empty, nil, 0o644)
 	tests := []struct{ path, want string }{
-		{fixture("not_parquet.parquet"), "not_parquet.parquet: not a Parquet file"},
+		{fixture("not_parquet.parquet"), "not_parquet.parquet: looks like a text (CSV) file, not a Parquet file; rename it to .csv"},
 		{truncated, "truncated.parquet: truncated or corrupt Parquet file"},
 		{headOnly, "head.PARQUET: truncated or corrupt Parquet file"},
 		{noTail, "notail.parquet: truncated or corrupt Parquet file"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -34,6 +35,13 @@ type Options struct {
 	// when they are not valid UTF-8, for package normalize to decode; the
 	// caller rejects what cannot be decoded.
 	LegacyText []string
+	// Encoding is how the text of the file is encoded: "" or "auto"
+	// (UTF-8, UTF-16 or UTF-32 by byte order mark or zero bytes; a CSV
+	// file whose first 64 KiB are legacy TCVN3, VNI or Windows-1258 text
+	// and not UTF-8 is decoded whole from that encoding), "utf-8" (only the
+	// LegacyText columns may hold legacy text), or "tcvn3", "vni",
+	// "cp1258" (every value is decoded from that encoding). See Encodings.
+	Encoding string
 }
 
 // Stats counts the rows of a file read so far. Read = Used + Rejected, always.
@@ -48,6 +56,8 @@ type Reader[T any] struct {
 	opts   Options
 	cols   []column[T] // the schema's columns present in the file, in schema order
 	src    source
+	enc    normalize.Encoding // the legacy encoding every value is decoded from; Unicode for none
+	legacy []bool             // per bound column: listed in Options.LegacyText
 	stats  Stats
 	err    error // a read error, returned again by every later Next
 	eof    bool
@@ -79,16 +89,27 @@ func Open[T any](path string, schema record.Schema[T], opts Options) (*Reader[T]
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	r := &Reader[T]{path: path, schema: schema, opts: opts}
+	enc, err := ParseEncoding(opts.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r := &Reader[T]{path: path, schema: schema, opts: opts, enc: enc}
 	lower := strings.ToLower(path)
-	var err error
 	switch {
 	case strings.HasSuffix(lower, ".parquet"):
-		r.src, err = openParquet(r)
+		if err = checkContent(path, contentParquet); err == nil {
+			r.src, err = openParquet(r)
+		}
 	case strings.HasSuffix(lower, ".csv"):
-		r.src, err = openCSV(r, false)
+		if err = checkContent(path, contentText); err == nil {
+			r.src, err = openCSV(r, false)
+		}
 	case strings.HasSuffix(lower, ".csv.gz"):
-		r.src, err = openCSV(r, true)
+		if err = checkContent(path, contentGzip); err == nil {
+			r.src, err = openCSV(r, true)
+		}
+	case strings.HasSuffix(lower, ".xlsx"), strings.HasSuffix(lower, ".xls"):
+		return nil, fmt.Errorf("%s: Excel workbooks are not read; save the sheet as \"CSV UTF-8\" or export it to Parquet", path)
 	default:
 		return nil, fmt.Errorf("%s: unknown file type %q (want .parquet, .csv or .csv.gz)", path, filepath.Ext(path))
 	}
@@ -140,6 +161,7 @@ func (r *Reader[T]) bind(headers []string) error {
 			continue
 		}
 		r.cols = append(r.cols, column[T]{name: c.Name, key: c.Key, field: c.Field, index: at[si] - 1})
+		r.legacy = append(r.legacy, slices.Contains(r.opts.LegacyText, c.Name))
 	}
 	if len(missing) > 0 {
 		s := ""
@@ -147,7 +169,7 @@ func (r *Reader[T]) bind(headers []string) error {
 			s = "s"
 		}
 		return fmt.Errorf("%s: missing required column%s %s (headers found: %s); name the columns with --mapping FILE, see \"doisanh columns\"",
-			r.path, s, strings.Join(missing, ", "), strings.Join(headers, ", "))
+			r.path, s, strings.Join(missing, ", "), quoteHeaders(headers))
 	}
 	return nil
 }
@@ -218,13 +240,45 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 }
 
 // check returns the column and reason that make a row unusable, or "".
-// Every bound column must be valid UTF-8, except the Options.LegacyText
-// columns; a key column must not be blank.
+// When the file is in a legacy encoding, it first decodes every value in
+// place. Every bound column must then be valid UTF-8 without control
+// characters (other than tab and line ends), except that the
+// Options.LegacyText columns may hold legacy text (whose capitals TCVN3
+// puts on control bytes); a key column must not be blank.
 func (r *Reader[T]) check(vals []string) (col, reason string) {
 	for i, c := range r.cols {
-		if !utf8.ValidString(vals[i]) && !slices.Contains(r.opts.LegacyText, c.name) {
-			return c.name, "invalid UTF-8 in column " + c.name
+		v := vals[i]
+		if r.enc != normalize.EncodingUnicode {
+			d, ok := normalize.DecodeAs(v, r.enc)
+			if !ok {
+				return c.name, fmt.Sprintf("not valid %s text in column %s: %s", r.enc, c.name, quoteValue(v, 60))
+			}
+			vals[i], v = d, d
 		}
+		ctrl, ascii := scanValue(v)
+		if ascii && ctrl < 0 {
+			continue
+		}
+		valid := ascii || utf8.ValidString(v)
+		if valid && ctrl < 0 {
+			continue
+		}
+		if r.legacy[i] && r.enc == normalize.EncodingUnicode {
+			if ctrl < 0 {
+				continue // legacy text or not, normalize decides
+			}
+			if _, e := normalize.DecodeLegacyText(v); e != normalize.EncodingUnicode {
+				continue
+			}
+		}
+		if ctrl >= 0 {
+			ch := v[ctrl : ctrl+1]
+			if r, size := utf8.DecodeRuneInString(v[ctrl:]); size > 1 {
+				ch = string(r) // a C1 control
+			}
+			return c.name, fmt.Sprintf("control character %q in column %s", ch, c.name)
+		}
+		return c.name, "invalid UTF-8 in column " + c.name
 	}
 	for i, c := range r.cols {
 		if c.key && strings.TrimSpace(vals[i]) == "" {
@@ -232,6 +286,26 @@ func (r *Reader[T]) check(vals []string) (col, reason string) {
 		}
 	}
 	return "", ""
+}
+
+// scanValue returns the index of the first control byte of v (C0 other
+// than tab, CR and LF, or DEL), or -1, and whether v is all ASCII. C1
+// controls, written U+0080-U+009F in UTF-8, count as control bytes too.
+func scanValue(v string) (ctrl int, ascii bool) {
+	ascii = true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			ascii = false
+			if c == 0xC2 && i+1 < len(v) && v[i+1] >= 0x80 && v[i+1] < 0xA0 {
+				return i, false
+			}
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r', c == 0x7F:
+			return i, ascii
+		}
+	}
+	return -1, ascii
 }
 
 // rejectRow counts a row that the format itself could not read (a CSV
@@ -256,16 +330,20 @@ func (r *Reader[T]) reject(column, reason, raw string) {
 	})
 }
 
-// Printable makes s safe to write as text: invalid UTF-8 bytes become \xNN
-// escapes, and the result is cut to 1000 bytes at a character boundary.
+// Printable makes s safe to write as text: invalid UTF-8 bytes and
+// control characters other than tab become \xNN escapes (C1 controls
+// \u00NN), and the result is cut to 1000 bytes at a character boundary.
 func Printable(s string) string {
-	if !utf8.ValidString(s) {
+	if needsEscape(s) {
 		var b strings.Builder
 		for i := 0; i < len(s) && b.Len() <= maxRaw; {
 			c, size := utf8.DecodeRuneInString(s[i:])
-			if c == utf8.RuneError && size == 1 {
+			switch {
+			case c == utf8.RuneError && size == 1, c < 0x20 && c != '\t', c == 0x7F:
 				fmt.Fprintf(&b, `\x%02X`, s[i])
-			} else {
+			case c >= 0x80 && c < 0xA0:
+				fmt.Fprintf(&b, `\u%04X`, c)
+			default:
 				b.WriteString(s[i : i+size])
 			}
 			i += size
@@ -282,6 +360,16 @@ func Printable(s string) string {
 	return s[:cut]
 }
 
+// needsEscape reports whether Printable must escape part of s.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7F || c == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0 {
+			return true
+		}
+	}
+	return !utf8.ValidString(s)
+}
+
 // RowsHint returns the number of data rows the file declares in its
 // metadata (Parquet), so that callers can size their buffers, or -1 when it
 // is not known before reading (CSV).
@@ -290,6 +378,20 @@ func (r *Reader[T]) RowsHint() int64 {
 		return h.rows()
 	}
 	return -1
+}
+
+// TextEncoding names how the file's text is read: "UTF-8", "UTF-16LE",
+// "UTF-16BE", "UTF-32LE" or "UTF-32BE" for CSV, "UTF-8" for Parquet, or
+// the legacy encoding every value is decoded from ("tcvn3", "vni",
+// "cp1258"), found by Options.Encoding auto or named by it.
+func (r *Reader[T]) TextEncoding() string {
+	if r.enc != normalize.EncodingUnicode {
+		return r.enc.String()
+	}
+	if c, ok := r.src.(*csvSource); ok && c.text != "" {
+		return c.text
+	}
+	return "UTF-8"
 }
 
 // Stats returns the row counts so far.

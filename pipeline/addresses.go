@@ -29,7 +29,8 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	// Rejected rows were reported by the first reading: no OnReject here.
-	rd, err := ingest.Open(r.cfg.Population, record.PersonSchema, ingest.Options{Mapping: r.mapping, LegacyText: nameColumns})
+	rd, err := ingest.Open(r.cfg.Population, record.PersonSchema, ingest.Options{Mapping: r.mapping, LegacyText: legacyText,
+		Encoding: r.cfg.Encoding})
 	if err != nil {
 		return 0, err
 	}
@@ -44,7 +45,9 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 			for _, i := range need[personID(p.PersonID)] {
 				f := &r.res.Findings[i]
 				if f.Address == "" {
-					f.Address = strings.TrimSpace(p.Address)
+					addr := p.Address
+					decodeText(textColumn{&addr, "address"}) // legacy text shown decoded, as the first reading saw it
+					f.Address = strings.TrimSpace(addr)
 				}
 				if f.HouseholdID == "" {
 					f.HouseholdID = strings.TrimSpace(p.HouseholdID)

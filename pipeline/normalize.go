@@ -91,6 +91,11 @@ type personOut struct {
 // normalizePerson normalises one population row for the index and for the
 // person rules. A row it cannot use gets a verdict with the reason.
 func normalizePerson(chk *rules.Places, places *residences, p *record.Person, out *personOut) verdict {
+	if v := decodeText(textColumn{&p.Gender, "gender"}, textColumn{&p.Status, "status"},
+		textColumn{&p.Address, "address"}, textColumn{&p.Relation, "relation"},
+		textColumn{&p.ResidenceType, "residence_type"}, textColumn{&p.BirthRegProvince, "birth_reg_province"}); v.reason != "" {
+		return v
+	}
 	birth, err := normalize.ParseDate(p.BirthDate)
 	if err != nil && strings.TrimSpace(p.BirthDate) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
@@ -140,6 +145,39 @@ func otherNames(cols ...nameColumn) verdict {
 		}
 		if _, _, reason := readName(c.value); reason != "" {
 			return verdict{reason, c.column}
+		}
+	}
+	return verdict{}
+}
+
+// textColumn is a free-text value that normalisation reads (a gender, a
+// status, an address, ...) and the column it came from.
+type textColumn struct {
+	value  *string
+	column string
+}
+
+// legacyText lists the columns that may hold legacy-encoded Vietnamese
+// (TCVN3, VNI-Windows, Windows-1258): the names, which readName decodes,
+// and the free text that decodeText decodes. The reader passes their
+// bytes on even when they are not UTF-8.
+var legacyText = []string{"full_name", "spouse_name", "father_name", "mother_name", "subject_name", "partner_name",
+	"gender", "subject_gender", "status", "address", "relation", "residence_type", "event_type", "birth_reg_province"}
+
+// decodeText replaces legacy-encoded free text, raw or mis-read as
+// Windows-1252 ("N÷" is TCVN3 for "Nữ"), by its Unicode reading, so that
+// it parses and shows decoded in the outputs. Bytes that are neither
+// UTF-8 nor legacy Vietnamese make the row unusable.
+func decodeText(cols ...textColumn) verdict {
+	for _, c := range cols {
+		d, enc := normalize.DecodeLegacyText(*c.value)
+		if enc != normalize.EncodingUnicode {
+			*c.value = d
+			continue
+		}
+		if !utf8.ValidString(d) {
+			return verdict{"invalid UTF-8 that is not TCVN3, VNI or Windows-1258 text in column " + c.column +
+				": " + quote(d), c.column}
 		}
 	}
 	return verdict{}
@@ -197,6 +235,10 @@ type sourceFields struct {
 // normalizeSource turns a tax or insurance row into a record ready to link.
 // A row it cannot use gets a verdict with the reason.
 func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord) verdict {
+	if v := decodeText(textColumn{&f.gender, "gender"}, textColumn{&f.status, "status"},
+		textColumn{&f.address, "address"}); v.reason != "" {
+		return v
+	}
 	birth, err := normalize.ParseDate(f.birth)
 	if err != nil && strings.TrimSpace(f.birth) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
@@ -234,6 +276,10 @@ type civilEvent struct {
 // normalizeCivil normalises one civil event. An event it cannot use gets a
 // verdict with the reason.
 func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) verdict {
+	if v := decodeText(textColumn{&e.EventType, "event_type"},
+		textColumn{&e.SubjectGender, "subject_gender"}); v.reason != "" {
+		return v
+	}
 	typ := strings.ToLower(strings.TrimSpace(e.EventType))
 	switch typ {
 	case record.EventBirth, "khai sinh", "khai_sinh":

@@ -9,6 +9,12 @@ import (
 // hands the results to emit in the order the items came, so the output of a
 // run does not depend on the number of workers. At most 2×workers items are
 // in flight. next returns ok=false when there are no more items.
+//
+// next is called on one goroutine, never concurrently with itself, and
+// ordered returns only after that goroutine has finished, on every path
+// (end of input, a read or emit error, cancellation): once ordered
+// returns, the caller may close what next reads from. emit is called on
+// the caller's goroutine.
 func ordered[In, Out any](ctx context.Context, workers int, next func() (In, bool, error),
 	work func(In) Out, emit func(Out) error) error {
 	if workers < 1 {
@@ -42,7 +48,9 @@ func ordered[In, Out any](ctx context.Context, workers int, next func() (In, boo
 		}()
 	}
 	var readErr error
+	readerDone := make(chan struct{})
 	go func() {
+		defer close(readerDone)
 		defer close(jobs)
 		for seq := 0; ; seq++ {
 			select {
@@ -91,6 +99,9 @@ func ordered[In, Out any](ctx context.Context, workers int, next func() (In, boo
 			}
 		}
 	}
+	// The workers may all have stopped on cancellation while the reader
+	// is still inside next: wait for it.
+	<-readerDone
 	switch {
 	case readErr != nil:
 		return readErr

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestOrdered(t *testing.T) {
@@ -64,5 +66,43 @@ func TestOrderedErrors(t *testing.T) {
 	next3 := func() (int, bool, error) { k++; return k, true, nil }
 	if err := ordered(ctx, 2, next3, func(n int) int { return n }, func(int) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: got %v", err)
+	}
+}
+
+// TestOrderedWaitsForReader cancels while next is still reading and the
+// worker is finishing an item: ordered must not return before next does,
+// so that the caller may then close what next reads (a Reader's Close must
+// never run beside its Next). A worker that sees the cancellation when it
+// hands its result over may stop (select picks at random), so the case is
+// tried several times.
+func TestOrderedWaitsForReader(t *testing.T) {
+	for round := range 12 {
+		ctx, cancel := context.WithCancel(context.Background())
+		var reading atomic.Bool
+		calls := 0
+		next := func() (int, bool, error) {
+			reading.Store(true)
+			defer reading.Store(false)
+			calls++
+			if calls == 3 {
+				cancel() // while the worker is still on item 2
+				time.Sleep(60 * time.Millisecond)
+			}
+			return calls, true, nil
+		}
+		work := func(n int) int {
+			if n == 2 {
+				time.Sleep(15 * time.Millisecond)
+			}
+			return n
+		}
+		err := ordered(ctx, 1, next, work, func(int) error { return nil })
+		if reading.Load() {
+			t.Fatalf("round %d: ordered returned while next was running", round)
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("round %d: got %v", round, err)
+		}
+		cancel()
 	}
 }

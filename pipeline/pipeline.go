@@ -22,6 +22,9 @@ type Config struct {
 	Insurance  string
 	Civil      string
 	Mapping    string // YAML column mapping, optional
+	// Encoding is the text encoding of the inputs, as ingest.Options.Encoding
+	// takes it: "" or "auto", "utf-8", "tcvn3", "vni", "cp1258".
+	Encoding string
 	// Province is the province code assumed for addresses that name none;
 	// empty: the most common province of the population's commune codes.
 	Province string
@@ -39,6 +42,9 @@ type Counts struct {
 	Read     int64
 	Used     int64
 	Rejected int64
+	// Encoding is how the file's text was read (ingest.Reader.TextEncoding):
+	// "UTF-8", "UTF-16LE", ..., or a legacy encoding ("tcvn3", ...).
+	Encoding string
 }
 
 // Stage is the wall time of one stage.
@@ -75,6 +81,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if _, err := ingest.ParseEncoding(cfg.Encoding); err != nil {
+		return nil, fmt.Errorf("--encoding: %w", err)
 	}
 	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}}, units: admin.Default(),
 		rules: rules.All()}
@@ -157,6 +166,8 @@ func (r *run) progressf(format string, args ...any) {
 	}
 }
 
+// reject records a rejected row. It is called only from the goroutine that
+// runs the job (readFile's emit), in file order.
 func (r *run) reject(rj record.Reject) { r.res.Rejects = append(r.res.Rejects, rj) }
 
 // warnf records a warning about a whole input file.
@@ -164,10 +175,9 @@ func (r *run) warnf(format string, args ...any) {
 	r.res.Warnings = append(r.res.Warnings, fmt.Sprintf(format, args...))
 }
 
-// nameColumns may hold legacy-encoded names, which normalisation decodes.
-var nameColumns = []string{"full_name", "spouse_name", "father_name", "mother_name", "subject_name", "partner_name"}
-
-// open opens one source file with the job's mapping; rejects go to the result.
-func open[T any](r *run, path string, schema record.Schema[T]) (*ingest.Reader[T], error) {
-	return ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, OnReject: r.reject, LegacyText: nameColumns})
+// open opens one source file with the job's mapping; the reader's rejects
+// go to onReject, called from Next.
+func open[T any](r *run, path string, schema record.Schema[T], onReject func(record.Reject)) (*ingest.Reader[T], error) {
+	return ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, OnReject: onReject, LegacyText: legacyText,
+		Encoding: r.cfg.Encoding})
 }

@@ -52,7 +52,8 @@ func (r *run) train(context.Context) (int64, error) {
 // tax or insurance file, normalised.
 func sampleSource[T any](r *run, path string, schema record.Schema[T], fields func(*T) sourceFields,
 	dst []match.Record) ([]match.Record, error) {
-	rd, err := ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, LegacyText: nameColumns})
+	rd, err := ingest.Open(path, schema, ingest.Options{Mapping: r.mapping, LegacyText: legacyText,
+		Encoding: r.cfg.Encoding})
 	if err != nil {
 		return dst, err
 	}

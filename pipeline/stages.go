@@ -22,24 +22,36 @@ const batchSize = 4096
 const maxValueLen = 4096
 
 // batches returns a next function for ordered that yields fresh batches
-// from rd.
-func batches[T any](rd *ingest.Reader[T]) func() ([]T, bool, error) {
+// from rd, each with the rows the reader rejected while reading it (taken
+// from *rejected, which rd's Options.OnReject fills). A batch may hold
+// rejects and no rows. Rejects thus travel with their batch and are kept in
+// file order, never appended from the reading goroutine.
+func batches[T any](rd *ingest.Reader[T], rejected *[]record.Reject) func() (readBatch[T], bool, error) {
 	done := false
-	return func() ([]T, bool, error) {
+	return func() (readBatch[T], bool, error) {
 		for !done {
 			b := make([]T, batchSize)
 			n, err := rd.Next(b)
 			if errors.Is(err, io.EOF) {
 				done = true
 			} else if err != nil {
-				return nil, false, err
+				return readBatch[T]{}, false, err
 			}
-			if n > 0 {
-				return b[:n], true, nil
+			if n > 0 || len(*rejected) > 0 {
+				rb := readBatch[T]{rows: b[:n], rejects: *rejected}
+				*rejected = nil
+				return rb, true, nil
 			}
 		}
-		return nil, false, nil
+		return readBatch[T]{}, false, nil
 	}
+}
+
+// readBatch is what one call of a batches function read: usable rows and
+// the rows the reader rejected among them.
+type readBatch[T any] struct {
+	rows    []T
+	rejects []record.Reject
 }
 
 // verdict is a worker's ruling on one row: an empty reason means the row
@@ -67,40 +79,43 @@ type fileJob[T, O any] struct {
 // file order, so a run's output does not depend on the number of workers.
 // It records the file's counts and returns the rows read.
 func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, error) {
-	rd, err := open(r, job.path, job.schema)
+	var rejected []record.Reject // the reader's rejects not yet handed to a batch
+	rd, err := open(r, job.path, job.schema, func(rj record.Reject) { rejected = append(rejected, rj) })
 	if err != nil {
 		return 0, err
 	}
 	defer rd.Close()
-	next := batches(rd)
+	if enc := rd.TextEncoding(); enc != "UTF-8" {
+		r.progressf("  %s: text read as %s", job.path, enc)
+	}
+	next := batches(rd, &rejected)
 	if job.start != nil {
 		first, ok, err := next()
 		if err != nil {
 			return 0, err
 		}
-		job.start(rd, first)
+		job.start(rd, first.rows)
 		if ok {
-			rest := next
-			next = func() ([]T, bool, error) {
-				if first != nil {
-					b := first
-					first = nil
-					return b, true, nil
+			rest, pending := next, true
+			next = func() (readBatch[T], bool, error) {
+				if pending {
+					pending = false
+					return first, true, nil
 				}
 				return rest()
 			}
 		}
 	}
 	type batch struct {
-		rows     []T
+		readBatch[T]
 		outs     []O
 		verdicts []verdict
 	}
 	source := job.schema.Source.String()
 	var later, seen int64
 	err = ordered(ctx, r.cfg.Workers, func() (batch, bool, error) {
-		rows, ok, err := next()
-		return batch{rows: rows}, ok, err
+		rb, ok, err := next()
+		return batch{readBatch: rb}, ok, err
 	}, func(b batch) batch {
 		b.outs = make([]O, len(b.rows))
 		b.verdicts = make([]verdict, len(b.rows))
@@ -112,15 +127,23 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 		job.work(b.rows, b.outs, b.verdicts)
 		return b
 	}, func(b batch) error {
+		// The reader's rejects and the workers' go out merged by row number.
+		k := 0
 		for i := range b.rows {
+			row := &b.rows[i]
+			for ; k < len(b.rejects) && b.rejects[k].RowNumber < job.schema.Row(row); k++ {
+				r.reject(b.rejects[k])
+			}
 			if v := b.verdicts[i]; v.reason != "" {
 				later++
-				row := &b.rows[i]
 				r.reject(record.Reject{Source: source, File: job.path, RowNumber: job.schema.Row(row),
 					Column: v.column, Reason: v.reason, Raw: rawRow(job.schema, row)})
 				continue
 			}
 			job.keep(&b.outs[i])
+		}
+		for ; k < len(b.rejects); k++ {
+			r.reject(b.rejects[k])
 		}
 		seen += int64(len(b.rows))
 		r.event(Progress{Source: source, Done: seen, Total: max(rd.RowsHint(), 0)})
@@ -134,7 +157,7 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 	}
 	st := rd.Stats()
 	r.res.Counts = append(r.res.Counts, Counts{Source: source, File: job.path, Read: st.Read,
-		Used: st.Used - later, Rejected: st.Rejected + later})
+		Used: st.Used - later, Rejected: st.Rejected + later, Encoding: rd.TextEncoding()})
 	return st.Read, nil
 }
 

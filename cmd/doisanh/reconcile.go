@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
 	"github.com/doisanh/doisanh/rules"
@@ -55,6 +56,9 @@ place at the end: an interrupted or failed run leaves the previous result in
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.cfg.Population == "" || o.out == "" {
 				return usagef("reconcile needs --population and --out")
+			}
+			if _, err := ingest.ParseEncoding(o.cfg.Encoding); err != nil {
+				return usagef("--encoding: %v", err)
 			}
 			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping, o.verified} {
 				if p == "" {
@@ -100,6 +104,7 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.StringVar(&o.cfg.Insurance, "insurance", "", "social-insurance extract (BHXH/BHYT)")
 	f.StringVar(&o.cfg.Civil, "civil", "", "civil-status events (hộ tịch)")
 	f.StringVar(&o.cfg.Mapping, "mapping", "", "YAML file renaming input columns to the canonical names")
+	f.StringVar(&o.cfg.Encoding, "encoding", ingest.EncodingAuto, "text encoding of the inputs: auto, utf-8, tcvn3, vni or cp1258 (see README, Inputs)")
 	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
 	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
@@ -171,6 +176,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
+			"encoding": cfg.Encoding,
 		},
 		Warnings: res.Warnings,
 	}
