@@ -48,7 +48,6 @@ type matchIndex struct {
 	distKey  map[string]string // legacy district code -> squashed name without level word
 	comDist  []int32           // legacy commune index -> index in p.districts
 	distKeys []string          // index in p.districts -> squashed name without level word
-	curProv  map[string]string
 }
 
 func squashKey(k string) string { return strings.ReplaceAll(k, " ", "") }

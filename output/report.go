@@ -1,11 +1,9 @@
 package output
 
 import (
-	"cmp"
 	_ "embed"
 	"html/template"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,14 +155,6 @@ func barWidth(n, most int64) int {
 		return 0
 	}
 	return max(1, int(n*chartBars/most))
-}
-
-// sortCommunesByCount orders communes by findings, most first, then code.
-func sortCommunesByCount(cs []CommuneCount) {
-	slices.SortStableFunc(cs, func(a, b CommuneCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.ProvinceCode, b.ProvinceCode),
-			cmp.Compare(a.CommuneCode, b.CommuneCode))
-	})
 }
 
 // formatInt writes n with dots between thousands, as Vietnamese does.
