@@ -101,10 +101,6 @@ reasons with their counts.`,
 			}
 			o.lang = langOf(cmd)
 			res, err := reconcile(cmd.Context(), o, progress)
-			var unusable *pipeline.UnusableSourceError
-			if errors.As(err, &unusable) && o.lang == langVI {
-				return errors.New(unusable.Vietnamese())
-			}
 			if err != nil {
 				return err
 			}
@@ -180,6 +176,10 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	cfg := o.cfg
 	cfg.OnProgress = ui.event
 	res, err := pipeline.Run(ctx, cfg)
+	var unusable *pipeline.UnusableSourceError
+	if errors.As(err, &unusable) && o.lang != langEN {
+		return nil, translated{unusable.Vietnamese(), err}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -293,3 +293,13 @@ func printSummary(w io.Writer, out string, r *reconcileResult) {
 		fmt.Fprintf(w, "Dòng không dùng được: %s (xem %s)\n", num(r.Rejects), filepath.Join(out, "rejects.csv"))
 	}
 }
+
+// translated is an error shown in the message language (msg) that still
+// unwraps to the library's error.
+type translated struct {
+	msg string
+	err error
+}
+
+func (e translated) Error() string { return e.msg }
+func (e translated) Unwrap() error { return e.err }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/pipeline"
 )
 
 // uselessPopulation writes a population CSV of n rows; edit may change
@@ -105,6 +107,10 @@ func TestUselessRunKeepsPreviousResult(t *testing.T) {
 			code, stdout, stderr, err := recExec(context.Background(), tc.args...)
 			if code != exitFail || err == nil {
 				t.Fatalf("exit %d, err %v; want exit %d\nstdout:\n%s\nstderr:\n%s", code, err, exitFail, stdout, stderr)
+			}
+			var ue *pipeline.UnusableSourceError
+			if !errors.As(err, &ue) || ue.Source != "population" {
+				t.Errorf("err %v does not unwrap to the population's *pipeline.UnusableSourceError", err)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
