@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -286,7 +287,8 @@ func (d *DiffResult) WriteTable(w io.Writer) error {
 }
 
 // WriteCSV writes the figures of WriteTable as CSV with a UTF-8 BOM: one
-// row per commune in rank order, the total, then one row per rule.
+// row per commune in rank order, the total, then one row per rule; cells
+// are guarded against formula injection (csvcell.Guard).
 func (d *DiffResult) WriteCSV(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(bom)
@@ -298,9 +300,9 @@ func (d *DiffResult) WriteCSV(w io.Writer) error {
 		if r.Old-r.NotError > 0 {
 			done = strconv.FormatFloat(r.Done(), 'f', 1, 64)
 		}
-		cw.Write([]string{rank, r.ProvinceCode, r.CommuneCode, title, rule, label,
+		cw.Write(csvcell.GuardRow([]string{rank, r.ProvinceCode, r.CommuneCode, title, rule, label,
 			strconv.FormatInt(r.Old, 10), strconv.FormatInt(r.Fixed, 10), strconv.FormatInt(r.NotError, 10),
-			strconv.FormatInt(r.Open, 10), strconv.FormatInt(r.New, 10), done})
+			strconv.FormatInt(r.Open, 10), strconv.FormatInt(r.New, 10), done}))
 	}
 	for _, c := range d.Communes {
 		rank := ""

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
@@ -363,10 +364,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 			for n, i := range c.idx {
 				row = fixlistRow(row, n+1, &fs[i])
 				row[colNote] = info.Notes[fs[i].FindingID]
-				for j := range row {
-					row[j] = csvSafe(row[j])
-				}
-				if err := cw.Write(row); err != nil {
+				if err := cw.Write(csvcell.GuardRow(row)); err != nil {
 					return fmt.Errorf("%s: row %d: %w", rel, n+1, err)
 				}
 			}
@@ -417,14 +415,4 @@ func (d *Dir) writeWorkbooks(fs []record.Finding, communes []*commune, info list
 		return nil, err
 	}
 	return files, nil
-}
-
-// csvSafe keeps a spreadsheet program from reading a cell of a fix list as
-// a formula: text starting with =, +, @ or a control character gets a
-// leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

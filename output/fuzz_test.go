@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -34,6 +35,12 @@ func FuzzFindingsCSV(f *testing.F) {
 		if len(recs) != 2 {
 			t.Fatalf("%d records", len(recs))
 		}
+		for _, c := range recs[1] {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q of findings.csv starts a formula", c)
+			}
+		}
+		csvcell.UnguardRows(recs)
 		if r := recs[1]; r[8] != clean(name) || r[6] != clean(commune) || r[15] != clean(value) {
 			t.Errorf("round trip changed text: %q", r)
 		}

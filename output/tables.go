@@ -2,15 +2,20 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -39,7 +44,8 @@ func rejectRow(row []string, r *record.Reject) []string {
 	return append(row[:0], r.Source, r.File, strconv.FormatInt(r.RowNumber, 10), r.Column, r.Reason, r.Raw)
 }
 
-// writeCSV writes a BOM, the header and one record per row to w.
+// writeCSV writes a BOM, the header and one record per row to w, every
+// cell guarded against formula injection (csvcell.Guard).
 func writeCSV[T any](w io.Writer, header []string, rows []T, format func([]string, *T) []string) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	if _, err := bw.WriteString(bom); err != nil {
@@ -51,7 +57,7 @@ func writeCSV[T any](w io.Writer, header []string, rows []T, format func([]strin
 	}
 	rec := make([]string, 0, len(header))
 	for i := range rows {
-		rec = format(rec, &rows[i])
+		rec = csvcell.GuardRow(format(rec, &rows[i]))
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("row %d: %w", i+1, err)
 		}
@@ -100,15 +106,74 @@ func (d *Dir) WriteRejects(rs []record.Reject) error {
 	return nil
 }
 
-// ReadFindings reads a findings.parquet file. path may also name a run
-// directory holding findings.parquet.
+// ReadFindings reads a findings.parquet file, or a findings.csv (its
+// formula guards removed, csvcell.Unguard, so that it reads as the
+// Parquet file). path may also name a run directory holding
+// findings.parquet.
 func ReadFindings(path string) ([]record.Finding, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path += string(os.PathSeparator) + "findings.parquet"
+	}
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		return readFindingsCSV(path)
 	}
 	rows, err := parquet.ReadFile[record.Finding](path)
 	if err != nil {
 		return nil, fmt.Errorf("reading findings %s: %w", path, err)
 	}
 	return rows, nil
+}
+
+// findingText returns the text fields of f in the order of findingColumns,
+// nil for score.
+func findingText(f *record.Finding) []*string {
+	return []*string{&f.FindingID, &f.Rule, &f.Subtype, &f.Severity, &f.ProvinceCode, &f.CommuneCode,
+		&f.CommuneName, &f.PersonID, &f.FullName, &f.BirthDate, &f.Source, &f.SourceKey, &f.RelatedPersonID,
+		&f.Field, &f.PopulationValue, &f.SourceValue, nil, &f.Suggestion, &f.Address, &f.HouseholdID}
+}
+
+// readFindingsCSV reads a findings.csv as WriteFindings writes it: UTF-8
+// with or without BOM, columns found by their header.
+func readFindingsCSV(path string) ([]record.Finding, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading findings %s: %w", path, err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(bom)))).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("reading findings %s: %w", path, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("reading findings %s: empty file", path)
+	}
+	at := make([]int, len(findingColumns))
+	var missing []string
+	for i, name := range findingColumns {
+		at[i] = slices.Index(rows[0], name)
+		if at[i] < 0 {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("reading findings %s: not a findings.csv, missing columns %s", path, strings.Join(missing, ", "))
+	}
+	out := make([]record.Finding, len(rows)-1)
+	for n, row := range rows[1:] {
+		f := &out[n]
+		for i, p := range findingText(f) {
+			v := csvcell.Unguard(row[at[i]])
+			if p != nil {
+				*p = v
+				continue
+			}
+			if v == "" {
+				continue
+			}
+			if f.Score, err = strconv.ParseFloat(v, 64); err != nil {
+				return nil, fmt.Errorf("reading findings %s: row %d, column %s: %q is not a number", path, n+1,
+					findingColumns[i], v)
+			}
+		}
+	}
+	return out, nil
 }

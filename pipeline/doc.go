@@ -31,7 +31,11 @@
 // match.PersonInput, and a tax, insurance or civil row into a match.Record
 // (inside a rules.SourceRecord), or rules the row out with a reason and a
 // column: the row becomes a record.Reject and the file's Counts still add
-// up (Read = Used + Rejected). The Linker turns a match.Record into a
+// up (Read = Used + Rejected). Once a file is read it is judged: no data
+// row, no usable row, or more rejected rows than Config.MaxRejectRate
+// allows ends Run with an *UnusableSourceError and no Result (so a useless
+// export never replaces a good result); a column blank in every row is a
+// Result.Warnings line. The Linker turns a match.Record into a
 // match.Link; a rules.Checker turns linked records into record.Findings.
 //
 // # Concurrency

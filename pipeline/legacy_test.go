@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -142,13 +143,14 @@ func TestWholeFileLegacy(t *testing.T) {
 	if err := os.WriteFile(cfg.Population, []byte(normalize.EncodeLegacy(string(data), normalize.EncodingTCVN3)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Every row is rejected, so the run fails, naming the column and the
+	// reason, rather than give a result without a register.
 	cfg.Encoding = "vni"
-	res, err := Run(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Rejects) == 0 || !strings.Contains(res.Rejects[0].Reason, "not valid vni text in column") {
-		t.Errorf("TCVN3 read as VNI: %d rejects %+v", len(res.Rejects), res.Rejects)
+	_, err = Run(context.Background(), cfg)
+	var ue *UnusableSourceError
+	if !errors.As(err, &ue) || ue.Used != 0 || len(ue.Reasons) == 0 || ue.Reasons[0].Column != "full_name" ||
+		ue.Reasons[0].Count != ue.Read || !strings.Contains(ue.Reasons[0].Example, "not valid vni text in column") {
+		t.Errorf("TCVN3 read as VNI: %v", err)
 	}
 	cfg.Encoding = "latin1"
 	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `unknown encoding "latin1"`) {

@@ -28,8 +28,15 @@ type Config struct {
 	// Province is the province code assumed for addresses that name none;
 	// empty: the most common province of the population's commune codes.
 	Province string
-	Workers  int       // default: all cores
-	Progress io.Writer // progress lines; nil for none
+	// MaxRejectRate is the largest share of a source's rows that may be
+	// rejected: when more are (strictly), or when a source has no data
+	// row or no usable row, Run fails with an *UnusableSourceError. 0
+	// means DefaultMaxRejectRate; 1 or more turns the rate check off (a
+	// source with no usable row still fails); NoRejectsAllowed (or any
+	// negative value) fails on the first reject.
+	MaxRejectRate float64
+	Workers       int       // default: all cores
+	Progress      io.Writer // progress lines; nil for none
 	// OnProgress, when set, receives structured progress (for a progress
 	// bar); it is called from one goroutine at a time.
 	OnProgress func(Progress)

@@ -163,7 +163,7 @@ type run_ struct {
 }
 
 func (x *run_) run() *run {
-	x.r = &run{cfg: Config{Workers: x.Workers}, res: &Result{Links: map[string]int{}}}
+	x.r = &run{cfg: Config{Workers: x.Workers, MaxRejectRate: 1}, res: &Result{Links: map[string]int{}}}
 	return x.r
 }
 
@@ -172,7 +172,7 @@ func (x *run_) run() *run {
 func TestRunMixedRejects(t *testing.T) {
 	path, want := writeMixedRejects(t, 5000)
 	for _, workers := range []int{1, 3} {
-		res, err := Run(context.Background(), Config{Population: path, Workers: workers})
+		res, err := Run(context.Background(), Config{Population: path, Workers: workers, MaxRejectRate: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -113,6 +113,8 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 	}
 	source := job.schema.Source.String()
 	var later, seen int64
+	fromRejects := len(r.res.Rejects)
+	blank := newBlankColumns(job.schema, rd.Header())
 	err = ordered(ctx, r.cfg.Workers, func() (batch, bool, error) {
 		rb, ok, err := next()
 		return batch{readBatch: rb}, ok, err
@@ -131,6 +133,7 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 		k := 0
 		for i := range b.rows {
 			row := &b.rows[i]
+			blank.see(row)
 			for ; k < len(b.rejects) && b.rejects[k].RowNumber < job.schema.Row(row); k++ {
 				r.reject(b.rejects[k])
 			}
@@ -156,8 +159,16 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 		return 0, err
 	}
 	st := rd.Stats()
-	r.res.Counts = append(r.res.Counts, Counts{Source: source, File: job.path, Read: st.Read,
-		Used: st.Used - later, Rejected: st.Rejected + later, Encoding: rd.TextEncoding()})
+	c := Counts{Source: source, File: job.path, Read: st.Read, Used: st.Used - later, Rejected: st.Rejected + later,
+		Encoding: rd.TextEncoding()}
+	r.res.Counts = append(r.res.Counts, c)
+	if err := checkUsable(c, rd.Header(), r.res.Rejects[fromRejects:], r.cfg.RejectLimit()); err != nil {
+		return 0, err
+	}
+	for _, col := range blank.names() {
+		r.warnf("%s file %s: column %s is blank in all %d rows; every check that needs it sees it missing "+
+			"(check the export and --mapping)", source, job.path, col, blank.rows)
+	}
 	return st.Read, nil
 }
 

@@ -166,3 +166,15 @@ type Truth struct {
 	RelatedPersonID string `parquet:"related_person_id"`
 	Field           string `parquet:"field"`
 }
+
+// TruthColumns are the columns of a truth file (truth.parquet, truth.csv),
+// in the order the generator writes them; all of them are required.
+var TruthColumns = []Column[Truth]{
+	{Name: "rule", Required: true, Field: func(t *Truth) *string { return &t.Rule }},
+	{Name: "subtype", Required: true, Field: func(t *Truth) *string { return &t.Subtype }},
+	{Name: "source", Required: true, Field: func(t *Truth) *string { return &t.Source }},
+	{Name: "source_key", Required: true, Field: func(t *Truth) *string { return &t.SourceKey }},
+	{Name: "person_id", Required: true, Field: func(t *Truth) *string { return &t.PersonID }},
+	{Name: "related_person_id", Required: true, Field: func(t *Truth) *string { return &t.RelatedPersonID }},
+	{Name: "field", Required: true, Field: func(t *Truth) *string { return &t.Field }},
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -21,17 +22,6 @@ const (
 	batchRows    = 4096
 	rowGroupRows = 64 * 1024
 )
-
-// truthColumns are the CSV columns of truth rows.
-var truthColumns = []record.Column[record.Truth]{
-	{Name: "rule", Field: func(t *record.Truth) *string { return &t.Rule }},
-	{Name: "subtype", Field: func(t *record.Truth) *string { return &t.Subtype }},
-	{Name: "source", Field: func(t *record.Truth) *string { return &t.Source }},
-	{Name: "source_key", Field: func(t *record.Truth) *string { return &t.SourceKey }},
-	{Name: "person_id", Field: func(t *record.Truth) *string { return &t.PersonID }},
-	{Name: "related_person_id", Field: func(t *record.Truth) *string { return &t.RelatedPersonID }},
-	{Name: "field", Field: func(t *record.Truth) *string { return &t.Field }},
-}
 
 // sink writes rows of one source to NAME.parquet and/or NAME.csv.
 type sink[T any] struct {
@@ -44,10 +34,14 @@ type sink[T any] struct {
 	batch []T
 	rec   []string
 	rows  int
+	// guard guards the CSV cells against formula injection (truth.csv, an
+	// output read back by score); the synthetic extracts stay raw, as the
+	// inputs they stand for would be.
+	guard bool
 }
 
 func newSink[T any](dir, name, format string, cols []record.Column[T]) (*sink[T], error) {
-	s := &sink[T]{cols: cols, batch: make([]T, 0, batchRows)}
+	s := &sink[T]{cols: cols, batch: make([]T, 0, batchRows), guard: name == "truth"}
 	if format == FormatParquet || format == FormatBoth {
 		path := filepath.Join(dir, name+".parquet")
 		f, err := os.Create(path)
@@ -100,6 +94,9 @@ func (s *sink[T]) flush() error {
 		for i := range s.batch {
 			for j, c := range s.cols {
 				s.rec[j] = *c.Field(&s.batch[i])
+				if s.guard {
+					s.rec[j] = csvcell.Guard(s.rec[j])
+				}
 			}
 			if err := s.cw.Write(s.rec); err != nil {
 				return err
@@ -245,7 +242,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 			})
 		},
 		func() (int, error) {
-			return writeSource(ctx, dir, "truth", format, truthColumns, len(truth), func(i int, row *record.Truth) bool {
+			return writeSource(ctx, dir, "truth", format, record.TruthColumns, len(truth), func(i int, row *record.Truth) bool {
 				*row = truth[i]
 				return true
 			})

@@ -13,6 +13,7 @@ import (
 	"github.com/agnivade/levenshtein"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/doisanh/doisanh/internal/csvcell"
 	"github.com/doisanh/doisanh/output"
 )
 
@@ -120,7 +121,9 @@ func readRows(res *Result, file, sheet string, rows [][]string, now time.Time) b
 
 // ReadList reads one returned fix list, .xlsx or .csv (comma, semicolon or
 // tab separated, with or without BOM), edited by hand: rows added, columns
-// moved, outcomes typed freely. Columns are found by their headers.
+// moved, outcomes typed freely. Columns are found by their headers. In a
+// CSV list, the apostrophe guarding a cell against formula injection
+// (csvcell.Guard, as doisanh writes it) is removed.
 func ReadList(path string, now time.Time) (*Result, error) {
 	res := &Result{}
 	found := false
@@ -154,6 +157,7 @@ func ReadList(path string, now time.Time) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		csvcell.UnguardRows(rows) // the apostrophes guarding cells against formula injection
 		found = readRows(res, path, "", rows, now)
 	default:
 		return nil, fmt.Errorf("%s: not a fix list (.xlsx or .csv)", path)

@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +130,93 @@ func TestReadLedgerErrors(t *testing.T) {
 	os.WriteFile(p, []byte(`{"finding_id":"a","outcome":"fixed"}`+"\n"+`{"finding_id":"b","outcome":"maybe"}`+"\n"), 0o644)
 	if _, err := ReadLedger(p); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("err = %v, want line 2", err)
+	}
+}
+
+// TestReadCSVGuardedCells: a fix list as doisanh writes it, with cells
+// that would run as formulas guarded by an apostrophe, reads back with the
+// values as they were: the guard is removed, and only it ("'abc" stays).
+func TestReadCSVGuardedCells(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	ids := []string{`=HYPERLINK("http://example.invalid","x")`, "-2+3", "@SUM(A1)", "+1", "abc"}
+	var fs []record.Finding
+	for _, id := range ids {
+		fs = append(fs, record.Finding{FindingID: id, Rule: "FIELD_MISMATCH", Subtype: "NAME", Severity: "low",
+			ProvinceCode: "40", CommuneCode: "16681", CommuneName: "Xã Nghi Phong", FullName: "Lê Văn An"})
+	}
+	d, err := output.Create(out, output.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteRejects(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFindings(fs, output.Summary{RunID: "r", Started: time.Unix(1e9, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	lists, _ := filepath.Glob(filepath.Join(out, "fixlists", "*", "*.csv"))
+	if len(lists) != 1 {
+		t.Fatalf("fix lists %v", lists)
+	}
+	data, err := os.ReadFile(lists[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome, note, id := slices.Index(rows[0], output.OutcomeHeader), slices.Index(rows[0], output.NoteHeader),
+		slices.Index(rows[0], output.FindingIDHeader)
+	notes := map[string]string{}
+	for i, r := range rows[1:] {
+		if strings.HasPrefix(r[id], "=") || strings.HasPrefix(r[id], "-") || strings.HasPrefix(r[id], "+") || strings.HasPrefix(r[id], "@") {
+			t.Errorf("finding id cell %q is not guarded", r[id])
+		}
+		r[outcome] = "Không phải lỗi"
+		// A note as doisanh would write it, guarded; one the officer typed
+		// with an apostrophe of their own.
+		switch i {
+		case 0:
+			r[note] = "'-2+3"
+			notes[r[id]] = "-2+3"
+		case 1:
+			r[note] = "'abc"
+			notes[r[id]] = "'abc"
+		}
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	if err := os.WriteFile(lists[0], []byte("\ufeff"+b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadList(lists[0], time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range res.Entries {
+		got = append(got, e.FindingID)
+		if e.Outcome != NotError {
+			t.Errorf("%s: outcome %v", e.FindingID, e.Outcome)
+		}
+	}
+	slices.Sort(got)
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(res.Problems) != 0 {
+		t.Errorf("finding ids read %q, want %q; problems %v", got, want, res.Problems)
+	}
+	for _, e := range res.Entries {
+		for guarded, n := range notes {
+			if strings.TrimPrefix(guarded, "'") == e.FindingID && e.Note != n {
+				t.Errorf("%s: note %q, want %q", e.FindingID, e.Note, n)
+			}
+		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/score"
 	"github.com/doisanh/doisanh/synth"
 )
@@ -72,11 +72,11 @@ temporary directory, whose path is printed at the end.`,
 			w := cmd.OutOrStdout()
 			printSummary(w, out, res)
 
-			findings, err := readParquet[record.Finding](filepath.Join(out, "findings.parquet"))
+			findings, err := output.ReadFindings(out)
 			if err != nil {
 				return err
 			}
-			truth, err := readParquet[record.Truth](filepath.Join(data, "truth.parquet"))
+			truth, err := score.ReadTruth(data)
 			if err != nil {
 				return err
 			}

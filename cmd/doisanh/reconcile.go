@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,9 @@ type reconcileOptions struct {
 	verified string
 	// lang is the language of the progress messages (vi, en).
 	lang string
+	// maxRejectRate is --max-reject-rate: the share of a source's rows
+	// that may be rejected (0 none, 1 no limit); see pipeline.Config.
+	maxRejectRate float64
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
@@ -51,7 +55,12 @@ rejects and manifest.json.
 
 The result is written to a temporary directory beside --out and moved into
 place at the end: an interrupted or failed run leaves the previous result in
---out untouched.`,
+--out untouched.
+
+A run fails (exit 1, --out untouched) when a source given has no data row or
+no usable row, or when more than --max-reject-rate of its rows are rejected
+(default 0.05, 5 %); the message names the file, the columns and the commonest
+reasons with their counts.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.cfg.Population == "" || o.out == "" {
@@ -59,6 +68,13 @@ place at the end: an interrupted or failed run leaves the previous result in
 			}
 			if _, err := ingest.ParseEncoding(o.cfg.Encoding); err != nil {
 				return usagef("--encoding: %v", err)
+			}
+			if r := o.maxRejectRate; !(r >= 0 && r <= 1) {
+				return usagef("--max-reject-rate %v: want a share between 0 and 1 (0.05 is 5 %%, 1 turns the check off)", r)
+			} else if r == 0 {
+				o.cfg.MaxRejectRate = pipeline.NoRejectsAllowed
+			} else {
+				o.cfg.MaxRejectRate = r
 			}
 			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping, o.verified} {
 				if p == "" {
@@ -106,6 +122,8 @@ place at the end: an interrupted or failed run leaves the previous result in
 	f.StringVar(&o.cfg.Mapping, "mapping", "", "YAML file renaming input columns to the canonical names")
 	f.StringVar(&o.cfg.Encoding, "encoding", ingest.EncodingAuto, "text encoding of the inputs: auto, utf-8, tcvn3, vni or cp1258 (see README, Inputs)")
 	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
+	f.Float64Var(&o.maxRejectRate, "max-reject-rate", pipeline.DefaultMaxRejectRate,
+		"fail, leaving --out untouched, when a larger share of a source's rows is rejected (0.05 is 5 %; 1: no limit); a source with no usable row always fails")
 	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
 	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
 	f.BoolVar(&o.xlsx, "xlsx", true, "write the fix lists also as .xlsx, the officers' format (--xlsx=false: CSV only)")
@@ -158,6 +176,10 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	cfg := o.cfg
 	cfg.OnProgress = ui.event
 	res, err := pipeline.Run(ctx, cfg)
+	var unusable *pipeline.UnusableSourceError
+	if errors.As(err, &unusable) && o.lang != langEN {
+		return nil, translated{unusable.Vietnamese(), err}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +198,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
-			"encoding": cfg.Encoding,
+			"encoding": cfg.Encoding, "max_reject_rate": cfg.RejectLimit(),
 		},
 		Warnings: res.Warnings,
 	}
@@ -271,3 +293,13 @@ func printSummary(w io.Writer, out string, r *reconcileResult) {
 		fmt.Fprintf(w, "Dòng không dùng được: %s (xem %s)\n", num(r.Rejects), filepath.Join(out, "rejects.csv"))
 	}
 }
+
+// translated is an error shown in the message language (msg) that still
+// unwraps to the library's error.
+type translated struct {
+	msg string
+	err error
+}
+
+func (e translated) Error() string { return e.msg }
+func (e translated) Unwrap() error { return e.err }
