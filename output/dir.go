@@ -222,9 +222,6 @@ func (d *Dir) cleanStale() error {
 // runs that were killed, and removed or restored.
 func (d *Dir) Stale() []Stale { return d.stale }
 
-// Final returns the absolute path of the output directory.
-func (d *Dir) Final() string { return d.final }
-
 // Path returns the temporary directory being written.
 func (d *Dir) Path() string { return d.tmp }
 
@@ -279,15 +276,20 @@ func (d *Dir) Commit() error {
 			}
 			d.progress("wrote %s", d.final)
 			return uerr
+		case errors.Is(err, fs.ErrNotExist):
+			exists = false // removed by someone since: renamed into place below
 		case !errors.Is(err, errNoExchange):
-			return fmt.Errorf("output %s: cannot swap the new result in (the previous result is left in place; the new result is in %s): %w", d.final, d.tmp, err)
+			return fmt.Errorf("output %s: cannot swap the new result in (the previous result is left in place): %w", d.final, err)
 		}
 	}
 	old := ""
 	if exists {
 		old = d.final + oldInfix + d.opts.Now().Format(oldStamp)
-		if err := os.Rename(d.final, old); err != nil {
-			return fmt.Errorf("output %s: cannot move the previous result aside (it is left in place; the new result is in %s): %w", d.final, d.tmp, err)
+		switch err := os.Rename(d.final, old); {
+		case errors.Is(err, fs.ErrNotExist):
+			old = "" // removed by someone since
+		case err != nil:
+			return fmt.Errorf("output %s: cannot move the previous result aside (it is left in place): %w", d.final, err)
 		}
 	}
 	if err := os.Rename(d.tmp, d.final); err != nil {

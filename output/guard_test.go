@@ -370,3 +370,32 @@ func TestCommitWithoutExchange(t *testing.T) {
 		t.Errorf("parent holds %v", got)
 	}
 }
+
+// TestCommitAfterFinalRemoved: a previous result removed by someone while
+// the run went on does not stop the new one from going in.
+func TestCommitAfterFinalRemoved(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "out")
+	previous(t, final)
+	d, err := Create(final, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteFindings(testFindings(), testSummary()); err != nil {
+		t.Fatal(err)
+	}
+	inspected := false
+	d.swap = func(a, b string) error {
+		inspected = true
+		os.RemoveAll(b) // between Commit's check and the swap
+		return exchange(a, b)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if !inspected {
+		t.Fatal("no swap tried")
+	}
+	if err := VerifyResult(final); err != nil {
+		t.Error(err)
+	}
+}
