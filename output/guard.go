@@ -74,7 +74,7 @@ func (e *ForeignDirError) Vietnamese() string {
 	case NotDirectory:
 		why = "đã có và không phải là thư mục"
 	case Symlink:
-		why = "là một liên kết (symlink); hãy ghi thư mục mà nó trỏ tới"
+		why = "là một liên kết (symlink); hãy dùng đường dẫn của chính thư mục mà nó trỏ tới"
 	case NoManifest:
 		why = "có tệp nhưng không có manifest.json, nên không phải kết quả của doisanh"
 	case NotOurs:

@@ -203,6 +203,10 @@ func TestReconcileFlagChecks(t *testing.T) {
 			t.Errorf("--province %s: %s written: %v", p, out, err)
 		}
 	}
+	if code, _, stderr := recRun(recArgs(data, filepath.Join(t.TempDir(), "out"), "--province", "99", "--lang", "en")...); code != exitUsage ||
+		!strings.Contains(stderr, `--province "99": not a province code or name`) {
+		t.Errorf("--province 99 --lang en: exit %d, stderr %q", code, stderr)
+	}
 	for _, p := range []string{"040", "02"} { // pipeline's TestRunConfig tries more
 		out := filepath.Join(t.TempDir(), "out")
 		if code, _, stderr := recRun(recArgs(data, out, "--province", p)...); code != exitOK {
