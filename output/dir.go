@@ -14,8 +14,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -264,6 +266,12 @@ func (d *Dir) Commit() error {
 	if err != nil {
 		return err
 	}
+	if err := syncDirs(d.tmp); err != nil {
+		return fmt.Errorf("output %s: %w", d.final, err)
+	}
+	// The parent's entries are synced once the result is in place, so
+	// that the swap itself survives a crash.
+	defer syncDir(filepath.Dir(d.final))
 	if exists {
 		switch err := d.swap(d.tmp, d.final); {
 		case err == nil:
@@ -311,6 +319,32 @@ func (d *Dir) Commit() error {
 	return d.unlock()
 }
 
+// syncDirs flushes the entries of root and of every directory under it
+// to disk (the files are synced as they are written), so that after a
+// crash the swapped-in result is complete, not a directory of empty files.
+func syncDirs(root string) error {
+	return filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.IsDir() {
+			return err
+		}
+		return syncDir(p)
+	})
+}
+
+// syncDir flushes the entries of the directory at p. File systems and
+// systems that cannot sync a directory (EINVAL, Windows) are not an error.
+func syncDir(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && runtime.GOOS != "windows" {
+		return fmt.Errorf("syncing %s: %w", p, err)
+	}
+	return nil
+}
+
 // Abort removes the temporary directory and releases the lock. The
 // previous result, if any, is untouched. Abort after Commit does nothing.
 func (d *Dir) Abort() error {
@@ -344,6 +378,9 @@ func (d *Dir) writeFile(rel string, write func(f *os.File) error) error {
 		return fmt.Errorf("output: %w", err)
 	}
 	err = write(f)
+	if err == nil {
+		err = f.Sync() // on disk before the directory is swapped in
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
