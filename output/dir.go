@@ -198,7 +198,7 @@ func (d *Dir) cleanStale() error {
 	// aside goes back.
 	if _, err := os.Lstat(d.final); errors.Is(err, fs.ErrNotExist) {
 		for i := len(olds) - 1; i >= 0; i-- {
-			if VerifyResult(olds[i]) != nil {
+			if checkComplete(olds[i], false) != nil {
 				continue
 			}
 			if err := os.Rename(olds[i], d.final); err != nil {

@@ -294,6 +294,61 @@ func TestStaleRestored(t *testing.T) {
 	sameSnapshot(t, final, prev)
 }
 
+// TestStaleRestoredOnlyComplete: a set-aside result is put back only when
+// complete, also in the manifest format before "tool"; a half-removed one
+// is removed.
+func TestStaleRestoredOnlyComplete(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		damage   func(t *testing.T, dir string)
+		restored bool
+	}{
+		{"older manifest format", func(t *testing.T, dir string) {
+			m, err := readManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Tool = ""
+			for i := range m.Files {
+				m.Files[i].SHA256 = ""
+			}
+			b, _ := json.Marshal(m)
+			os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644)
+		}, true},
+		{"half removed", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "findings.parquet"))
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parent := t.TempDir()
+			final := filepath.Join(parent, "out")
+			previous(t, final)
+			tc.damage(t, final)
+			prev := snapshot(t, final)
+			aside := final + ".old-20261101T101010.123456789"
+			if err := os.Rename(final, aside); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Create(final, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Abort()
+			if st := d.Stale(); len(st) != 1 || st[0].Restored != tc.restored {
+				t.Errorf("Stale = %+v, want restored %v", st, tc.restored)
+			}
+			if tc.restored {
+				sameSnapshot(t, final, prev)
+			} else if _, err := os.Stat(final); !os.IsNotExist(err) {
+				t.Errorf("a half-removed result was put back: %v", err)
+			}
+			if _, err := os.Stat(aside); !os.IsNotExist(err) {
+				t.Errorf("%s still there: %v", aside, err)
+			}
+		})
+	}
+}
+
 // TestCommitRechecks: files put into the output directory while the run
 // goes on stop the Commit; they and the directory are kept.
 func TestCommitRechecks(t *testing.T) {
