@@ -454,3 +454,22 @@ func TestCommitAfterFinalRemoved(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestCreateRefusesCwdAndRoot: "--out ." in a folder of files, and the
+// root of the file system, are refused like any other foreign directory.
+func TestCreateRefusesCwdAndRoot(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"population.csv": "x"})
+	t.Chdir(dir)
+	before := snapshot(t, filepath.Dir(dir))
+	for _, p := range []string{".", "./", "/"} {
+		var fe *ForeignDirError
+		if d, err := Create(p, Options{}); !errors.As(err, &fe) {
+			if d != nil {
+				d.Abort()
+			}
+			t.Errorf("Create(%q): %v, want a ForeignDirError", p, err)
+		}
+	}
+	sameSnapshot(t, filepath.Dir(dir), before)
+}
