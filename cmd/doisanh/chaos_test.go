@@ -30,14 +30,14 @@ const (
 	nStages
 )
 
-// stageLine tells the stage a progress line begins, or -1.
-func stageLine(line string) int {
+// stageLine tells the stage a progress line of a run into out begins, or -1.
+func stageLine(line, out string) int {
 	switch {
 	case strings.HasPrefix(line, "doisanh: writing "):
 		return stageWrite
 	case strings.HasPrefix(line, "doisanh: wrote ") && strings.HasSuffix(line, " findings"):
 		return stageCommit
-	case strings.HasPrefix(line, "doisanh: wrote /"):
+	case line == "doisanh: wrote "+out:
 		return stageWritten
 	}
 	return -1
@@ -52,9 +52,10 @@ type chaosRun struct {
 }
 
 // chaosChild runs "doisanh reconcile" (the test binary standing in for
-// doisanh, see TestMain) and kills it with SIGKILL once stage has lasted
-// after. A negative stage lets the run finish.
-func chaosChild(t *testing.T, exe string, args []string, stage int, after time.Duration) chaosRun {
+// doisanh, see TestMain) into the absolute path out and kills it with
+// SIGKILL once stage has lasted after. A negative stage lets the run
+// finish.
+func chaosChild(t *testing.T, exe string, args []string, out string, stage int, after time.Duration) chaosRun {
 	t.Helper()
 	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), benchChildEnv+"=real")
@@ -80,7 +81,7 @@ func chaosChild(t *testing.T, exe string, args []string, stage int, after time.D
 		for sc.Scan() {
 			line := sc.Text()
 			stderr.WriteString(line + "\n")
-			if s := stageLine(line); s >= 0 {
+			if s := stageLine(line, out); s >= 0 {
 				marks <- mark{s, time.Now()}
 			}
 		}
@@ -163,7 +164,7 @@ func TestChaosKill(t *testing.T) {
 	// of two runs: the first one starts cold).
 	var span [nStages]time.Duration // from the beginning of a stage to the end of the run
 	for i := range 2 {
-		r := chaosChild(t, exe, args, -1, 0)
+		r := chaosChild(t, exe, args, out, -1, 0)
 		if err := output.VerifyResult(out); err != nil {
 			t.Fatalf("run %d: %v\n%s", i, err, r.stderr)
 		}
@@ -190,7 +191,7 @@ func TestChaosKill(t *testing.T) {
 	for i := range rounds {
 		stage := stages[i%len(stages)]
 		after := time.Duration(rng.Int64N(int64(span[stage])))
-		r := chaosChild(t, exe, args, stage, after)
+		r := chaosChild(t, exe, args, out, stage, after)
 		if r.killed {
 			last := stageStart
 			for s := range nStages {
