@@ -206,6 +206,16 @@ func TestChaosKill(t *testing.T) {
 		if _, err := os.Stat(out); err != nil {
 			t.Fatalf("round %d (kill %v after stage %d): --out is gone: %v", i, after, stage, err)
 		}
+		beside, err := os.ReadDir(filepath.Dir(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range beside {
+			n := e.Name()
+			if n != "out" && n != "out.lock" && !strings.HasPrefix(n, "out.tmp-") && !strings.HasPrefix(n, "out.old-") {
+				t.Errorf("round %d: %s beside --out", i, n)
+			}
+		}
 		now := recSnapshot(t, out)
 		switch {
 		case maps.EqualFunc(now, prev, bytes.Equal):
