@@ -464,3 +464,34 @@ func (u *Units) Provinces(l List) (codes, names []string) {
 	}
 	return codes, names
 }
+
+// CurrentProvince finds the 2025 province s names, as --province takes it:
+// a 2025 province by code ("40", "040") or name, or else a legacy province
+// by code or name ("02", "Hà Giang"), which gives the 2025 province its
+// communes went into (most of them, should they have been divided). It
+// returns the 2-digit code and official name of the 2025 province.
+func (u *Units) CurrentProvince(s string) (code, name string, ok bool) {
+	if code, name, ok := u.Province(Current, s); ok {
+		return code, name, true
+	}
+	legacy, _, ok := u.Province(Legacy, s)
+	if !ok {
+		return "", "", false
+	}
+	count := map[string]int{}
+	for _, c := range u.Communes(Legacy, legacy) {
+		for _, n := range u.Convert(c.Code) {
+			count[n.ProvinceCode]++
+		}
+	}
+	best := 0
+	for p, n := range count {
+		if n > best || n == best && p < code {
+			code, best = p, n
+		}
+	}
+	if code == "" {
+		return "", "", false
+	}
+	return u.Province(Current, code)
+}

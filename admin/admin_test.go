@@ -278,3 +278,30 @@ func TestOldNames(t *testing.T) {
 		t.Errorf("only %d of %d old names have a year", years, len(olds))
 	}
 }
+
+func TestCurrentProvince(t *testing.T) {
+	u := Default()
+	tests := []struct{ in, code, name string }{
+		{"40", "40", "Tỉnh Nghệ An"},
+		{"040", "40", "Tỉnh Nghệ An"}, // as in a personal ID
+		{"Nghệ An", "40", "Tỉnh Nghệ An"},
+		{"15", "15", "Tỉnh Lào Cai"},       // a 2025 code first
+		{"02", "08", "Tỉnh Tuyên Quang"},   // legacy Hà Giang
+		{"002", "08", "Tỉnh Tuyên Quang"},  // legacy, 3 digits
+		{"10", "15", "Tỉnh Lào Cai"},       // legacy Lào Cai
+		{"45", "44", "Tỉnh Quảng Trị"},     // legacy Quảng Trị
+		{"Yên Bái", "15", "Tỉnh Lào Cai"},  // legacy name
+		{"Long An", "80", "Tỉnh Tây Ninh"}, // legacy name
+		{"99", "", ""},
+		{"0", "", ""},
+		{"1234", "", ""},
+		{"Atlantis", "", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		code, name, ok := u.CurrentProvince(tt.in)
+		if code != tt.code || name != tt.name || ok != (tt.code != "") {
+			t.Errorf("CurrentProvince(%q) = %q, %q, %v; want %q, %q", tt.in, code, name, ok, tt.code, tt.name)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package output
 
 import (
+	"bytes"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,14 +24,72 @@ func entries(t *testing.T, dir string) []string {
 	return names
 }
 
-// previous makes final as a previous run with a marker file.
-func previous(t *testing.T, final string) {
+// previous writes a complete result into final, as a previous run, and
+// returns the content of its files.
+func previous(t *testing.T, final string) map[string][]byte {
 	t.Helper()
-	if err := os.MkdirAll(final, 0o755); err != nil {
+	d, err := Create(final, Options{Version: "prev"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(final, "marker"), []byte("previous"), 0o644); err != nil {
+	if err := d.WriteFindings(testFindings()[:1], testSummary()); err != nil {
 		t.Fatal(err)
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return snapshot(t, final)
+}
+
+// snapshot returns the content of every file under dir by relative path,
+// directories marked with their mode.
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	snap := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if e.IsDir() {
+			fi, err := e.Info()
+			if err != nil {
+				return err
+			}
+			snap[rel+"/"] = []byte(fi.Mode().String())
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			snap[rel+"@"] = []byte(target)
+			return err
+		}
+		b, err := os.ReadFile(p)
+		snap[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// sameSnapshot fails the test unless dir holds what want does.
+func sameSnapshot(t *testing.T, dir string, want map[string][]byte) {
+	t.Helper()
+	got := snapshot(t, dir)
+	if !maps.EqualFunc(got, want, bytes.Equal) {
+		t.Errorf("%s changed: %d entries, want %d", dir, len(got), len(want))
+		for k := range want {
+			if !bytes.Equal(got[k], want[k]) {
+				t.Errorf("  %s differs", k)
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("  %s added", k)
+			}
+		}
 	}
 }
 
@@ -75,8 +136,11 @@ func TestCreateFailsEarly(t *testing.T) {
 func TestCommitReplacesPrevious(t *testing.T) {
 	parent := t.TempDir()
 	final := filepath.Join(parent, "out")
-	previous(t, final)
-	d, err := Create(final, Options{})
+	prev := previous(t, final)
+	if err := os.Chmod(final, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Create(final, Options{Version: "next"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +150,14 @@ func TestCommitReplacesPrevious(t *testing.T) {
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(final, "marker")); !os.IsNotExist(err) {
-		t.Errorf("previous result still in place: %v", err)
+	if now := snapshot(t, final); bytes.Equal(now["manifest.json"], prev["manifest.json"]) {
+		t.Error("previous result still in place")
+	}
+	if err := VerifyResult(final); err != nil {
+		t.Error(err)
+	}
+	if fi, err := os.Stat(final); err != nil || fi.Mode().Perm() != 0o750 {
+		t.Errorf("mode of the new result: %v, %v; want the previous one's, 0750", fi.Mode(), err)
 	}
 	for _, name := range []string{"findings.parquet", "summary.json", "report.html", "manifest.json", "rejects.csv"} {
 		if _, err := os.Stat(filepath.Join(final, name)); err != nil {
@@ -105,7 +175,7 @@ func TestCommitReplacesPrevious(t *testing.T) {
 func TestAbortKeepsPrevious(t *testing.T) {
 	parent := t.TempDir()
 	final := filepath.Join(parent, "out")
-	previous(t, final)
+	prev := previous(t, final)
 	d, err := Create(final, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -116,15 +186,9 @@ func TestAbortKeepsPrevious(t *testing.T) {
 	if err := d.Abort(); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(final, "marker"))
-	if err != nil || string(data) != "previous" {
-		t.Errorf("previous result changed: %q, %v", data, err)
-	}
+	sameSnapshot(t, final, prev)
 	if got := entries(t, parent); len(got) != 1 || got[0] != "out" {
 		t.Errorf("after Abort the parent holds %v, want only out", got)
-	}
-	if got := entries(t, final); len(got) != 1 {
-		t.Errorf("previous result now holds %v", got)
 	}
 }
 
@@ -133,7 +197,7 @@ func TestAbortKeepsPrevious(t *testing.T) {
 func TestInterrupted(t *testing.T) {
 	parent := t.TempDir()
 	final := filepath.Join(parent, "out")
-	previous(t, final)
+	prev := previous(t, final)
 	d, err := Create(final, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -144,18 +208,14 @@ func TestInterrupted(t *testing.T) {
 	if m, _ := filepath.Glob(final + ".tmp-*"); len(m) != 1 {
 		t.Fatalf("temp dirs while running: %v", m)
 	}
-	if data, _ := os.ReadFile(filepath.Join(final, "marker")); string(data) != "previous" {
-		t.Error("previous result changed while running")
-	}
+	sameSnapshot(t, final, prev)
 	if err := d.Abort(); err != nil {
 		t.Fatal(err)
 	}
 	if m, _ := filepath.Glob(final + ".tmp-*"); len(m) != 0 {
 		t.Errorf("temp dirs left after Abort: %v", m)
 	}
-	if data, _ := os.ReadFile(filepath.Join(final, "marker")); string(data) != "previous" {
-		t.Error("previous result changed by Abort")
-	}
+	sameSnapshot(t, final, prev)
 	if err := d.Abort(); err != nil {
 		t.Errorf("second Abort: %v", err)
 	}

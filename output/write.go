@@ -89,6 +89,9 @@ func encodeJSON(w io.Writer, v any) error {
 
 // manifest is the content of manifest.json.
 type manifest struct {
+	// Tool is always "doisanh" (output.Tool): a later run replaces a
+	// directory only when it holds doisanh's manifest.
+	Tool     string          `json:"tool"`
 	Version  string          `json:"version"`
 	RunID    string          `json:"run_id"`
 	Started  time.Time       `json:"started"`
@@ -107,13 +110,15 @@ type manifestInput struct {
 }
 
 type manifestFile struct {
-	Path string `json:"path"` // slash-separated, relative to the run directory
-	Size int64  `json:"size"`
+	Path   string `json:"path"` // slash-separated, relative to the run directory
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256,omitempty"` // hex; absent in manifests written before it was added
 }
 
-// writeManifest lists the inputs and every file written so far.
+// writeManifest lists the inputs and every file written so far, with its
+// size and SHA-256.
 func (d *Dir) writeManifest(s *Summary) error {
-	m := manifest{Version: s.Version, RunID: s.RunID, Started: s.Started, Finished: s.Finished, Options: s.Options}
+	m := manifest{Tool: Tool, Version: s.Version, RunID: s.RunID, Started: s.Started, Finished: s.Finished, Options: s.Options}
 	for _, in := range s.Inputs {
 		m.Inputs = append(m.Inputs, manifestInput{in.Source, in.Path, in.Size, in.SHA256, in.Read})
 	}
@@ -129,7 +134,11 @@ func (d *Dir) writeManifest(s *Summary) error {
 		if err != nil {
 			return err
 		}
-		m.Files = append(m.Files, manifestFile{filepath.ToSlash(rel), fi.Size()})
+		sum, err := fileSum(p)
+		if err != nil {
+			return err
+		}
+		m.Files = append(m.Files, manifestFile{filepath.ToSlash(rel), fi.Size(), sum})
 		return nil
 	})
 	if err != nil {

@@ -25,8 +25,10 @@ type Config struct {
 	// Encoding is the text encoding of the inputs, as ingest.Options.Encoding
 	// takes it: "" or "auto", "utf-8", "tcvn3", "vni", "cp1258".
 	Encoding string
-	// Province is the province code assumed for addresses that name none;
-	// empty: the most common province of the population's commune codes.
+	// Province is the province assumed for addresses that name none, as
+	// admin.Units.CurrentProvince takes it (a 2025 or legacy code or name;
+	// Run fails on an unknown one and works with the 2025 code); empty: the
+	// most common province of the population's commune codes.
 	Province string
 	// MaxRejectRate is the largest share of a source's rows that may be
 	// rejected: when more are (strictly), or when a source has no data
@@ -35,8 +37,11 @@ type Config struct {
 	// source with no usable row still fails); NoRejectsAllowed (or any
 	// negative value) fails on the first reject.
 	MaxRejectRate float64
-	Workers       int       // default: all cores
-	Progress      io.Writer // progress lines; nil for none
+	// Workers is the number of worker goroutines: 0 or less means one per
+	// core (GOMAXPROCS), more than MaxWorkersPerCPU per core is capped with
+	// a warning (see Workers).
+	Workers  int
+	Progress io.Writer // progress lines; nil for none
 	// OnProgress, when set, receives structured progress (for a progress
 	// bar); it is called from one goroutine at a time.
 	OnProgress func(Progress)
@@ -69,9 +74,11 @@ type Result struct {
 	Stages   []Stage
 	Links    map[string]int // link outcomes by source/method, for the summary
 	Province string         // the province code assumed for addresses that name none
+	Workers  int            // the worker goroutines used (Config.Workers as Workers made it)
 	// Warnings are problems of a whole input file rather than of a record
-	// (a file given twice, another province's extract), in English, one
-	// line each; they are printed on stderr and written to summary.json.
+	// (a file given twice, another province's extract), or of the run's
+	// configuration (Workers capped), in English, one line each; they are
+	// printed on stderr and written to summary.json.
 	Warnings []string
 	Started  time.Time
 	Finished time.Time
@@ -86,14 +93,24 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Population == "" {
 		return nil, errors.New("no population file given")
 	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = runtime.GOMAXPROCS(0)
-	}
 	if _, err := ingest.ParseEncoding(cfg.Encoding); err != nil {
 		return nil, fmt.Errorf("--encoding: %w", err)
 	}
-	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}}, units: admin.Default(),
+	units := admin.Default()
+	if cfg.Province != "" {
+		code, _, ok := units.CurrentProvince(cfg.Province)
+		if !ok {
+			return nil, fmt.Errorf("--province %q: not a province code or name, of the 2025 list or the legacy one", cfg.Province)
+		}
+		cfg.Province = code
+	}
+	asked := cfg.Workers
+	cfg.Workers, _ = Workers(asked)
+	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}, Workers: cfg.Workers}, units: units,
 		rules: rules.All()}
+	if w := WorkersWarning(asked); w != "" {
+		r.warnf("%s", w)
+	}
 	if cfg.Mapping != "" {
 		m, err := ingest.LoadMapping(cfg.Mapping)
 		if err != nil {
@@ -131,6 +148,34 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	r.res.Findings = rules.Finish(r.res.Findings)
 	r.res.Finished = time.Now()
 	return r.res, nil
+}
+
+// MaxWorkersPerCPU bounds Config.Workers: past a few goroutines per core
+// more workers only cost memory (each holds a batch).
+const MaxWorkersPerCPU = 4
+
+// Workers returns the worker goroutines a run uses when asked for n: one
+// per core (GOMAXPROCS) for n <= 0, n up to MaxWorkersPerCPU per core, that
+// bound above it (capped true).
+func Workers(n int) (workers int, capped bool) {
+	cores := runtime.GOMAXPROCS(0)
+	switch {
+	case n <= 0:
+		return cores, false
+	case n > MaxWorkersPerCPU*cores:
+		return MaxWorkersPerCPU * cores, true
+	}
+	return n, false
+}
+
+// WorkersWarning is the warning of a run asked for n workers, "" when n is
+// not capped.
+func WorkersWarning(n int) string {
+	w, capped := Workers(n)
+	if !capped {
+		return ""
+	}
+	return fmt.Sprintf("--workers %d is more than %d per core on %d cores: using %d", n, MaxWorkersPerCPU, runtime.GOMAXPROCS(0), w)
 }
 
 // run is the state of one job.

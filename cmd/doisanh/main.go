@@ -44,6 +44,10 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		en := argsLang(args) == langEN
 		msg := err.Error()
+		var v vietnamese
+		if !en && errors.As(err, &v) {
+			msg = v.Vietnamese()
+		}
 		if code == exitInterrupted {
 			msg = "đã dừng theo yêu cầu (Ctrl-C); kết quả cũ (nếu có) được giữ nguyên"
 			if en {
@@ -105,6 +109,20 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// vietnamese is an error that has its message in Vietnamese too
+// (output.ForeignDirError, output.LockedError, localized); runWith shows it
+// unless --lang en.
+type vietnamese interface {
+	error
+	Vietnamese() string
+}
+
+// localized is an error of cmd with its message in both languages.
+type localized struct{ en, vi string }
+
+func (e localized) Error() string      { return e.en }
+func (e localized) Vietnamese() string { return e.vi }
 
 // usageError marks an error in how the command was called (exit code 2).
 type usageError struct{ err error }

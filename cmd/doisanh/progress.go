@@ -62,6 +62,8 @@ var viOutput = []struct {
 	{regexp.MustCompile(`^wrote (\S+) findings$`), "đã ghi $1 phát hiện"},
 	{regexp.MustCompile(`^wrote (\S+) rejects$`), "đã ghi $1 dòng bị loại"},
 	{regexp.MustCompile(`^wrote (.+)$`), "đã ghi $1"},
+	{regexp.MustCompile(`^removed (.+), left by an interrupted run$`), "đã xóa $1, do một lần chạy bị ngắt để lại"},
+	{regexp.MustCompile(`^restored the previous result from (.+)$`), "đã khôi phục kết quả cũ từ $1"},
 	// synth, for demo and generate
 	{regexp.MustCompile(`^model: (\d+) people, (\d+) households, (\d+) tax, (\d+) insurance, (\d+) civil events \((.*)\)$`),
 		"mô hình: $1 người, $2 hộ, $3 bản ghi thuế, $4 BHXH, $5 sự kiện hộ tịch ($6)"},

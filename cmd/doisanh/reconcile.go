@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
@@ -53,9 +54,12 @@ source record to a person, applies the rules of the catalogue and writes to
 --out: findings.parquet/.csv, per-commune fix lists, summary.json, report.html,
 rejects and manifest.json.
 
-The result is written to a temporary directory beside --out and moved into
+The result is written to a temporary directory beside --out and swapped into
 place at the end: an interrupted or failed run leaves the previous result in
---out untouched.
+--out untouched. --out must be a new path, an empty directory or a previous
+doisanh result: any other directory is refused and left alone. One run at a
+time writes to an --out (lock file --out.lock); what killed runs left beside
+it is removed by the next run. See README.md, Safety.
 
 A run fails (exit 1, --out untouched) when a source given has no data row or
 no usable row, or when more than --max-reject-rate of its rows are rejected
@@ -75,6 +79,14 @@ reasons with their counts.`,
 				o.cfg.MaxRejectRate = pipeline.NoRejectsAllowed
 			} else {
 				o.cfg.MaxRejectRate = r
+			}
+			if p := o.cfg.Province; p != "" {
+				if _, _, ok := admin.Default().CurrentProvince(p); !ok {
+					return usageError{localized{
+						en: fmt.Sprintf("--province %q: not a province code or name (2025 or legacy list, e.g. 40 or \"Nghệ An\")", p),
+						vi: fmt.Sprintf("--province %q: không phải mã hay tên tỉnh (danh sách 2025 hoặc trước sáp nhập, ví dụ 40 hoặc \"Nghệ An\")", p),
+					}}
+				}
 			}
 			for _, p := range []string{o.cfg.Population, o.cfg.Tax, o.cfg.Insurance, o.cfg.Civil, o.cfg.Mapping, o.verified} {
 				if p == "" {
@@ -121,11 +133,11 @@ reasons with their counts.`,
 	f.StringVar(&o.cfg.Civil, "civil", "", "civil-status events (hộ tịch)")
 	f.StringVar(&o.cfg.Mapping, "mapping", "", "YAML file renaming input columns to the canonical names")
 	f.StringVar(&o.cfg.Encoding, "encoding", ingest.EncodingAuto, "text encoding of the inputs: auto, utf-8, tcvn3, vni or cp1258 (see README, Inputs)")
-	f.StringVar(&o.cfg.Province, "province", "", "province code for addresses that name none (default: inferred from the commune codes)")
+	f.StringVar(&o.cfg.Province, "province", "", "province for addresses that name none: 2025 or legacy code, or name (default: inferred from the commune codes)")
 	f.Float64Var(&o.maxRejectRate, "max-reject-rate", pipeline.DefaultMaxRejectRate,
 		"fail, leaving --out untouched, when a larger share of a source's rows is rejected (0.05 is 5 %; 1: no limit); a source with no usable row always fails")
-	f.IntVar(&o.cfg.Workers, "workers", runtime.GOMAXPROCS(0), "worker goroutines")
-	f.StringVar(&o.out, "out", "", "output directory (replaced atomically at the end)")
+	f.IntVar(&o.cfg.Workers, "workers", 0, fmt.Sprintf("worker goroutines (0: one per core, here %d; at most %d per core)", runtime.GOMAXPROCS(0), pipeline.MaxWorkersPerCPU))
+	f.StringVar(&o.out, "out", "", "output directory: new, empty or a previous doisanh result (replaced atomically at the end)")
 	f.BoolVar(&o.xlsx, "xlsx", true, "write the fix lists also as .xlsx, the officers' format (--xlsx=false: CSV only)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
@@ -158,6 +170,10 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		Progress: ui.output})
 	if err != nil {
 		return nil, err
+	}
+	var cleaned []string
+	for _, st := range dir.Stale() {
+		cleaned = append(cleaned, staleWarning(st, o.lang))
 	}
 	committed := false
 	defer func() {
@@ -197,7 +213,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		Version: version, RunID: runID(started, sum), Started: started, Verification: verification, Residents: res.Residents,
 		Options: map[string]any{
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
-			"mapping": cfg.Mapping, "province": res.Province, "workers": cfg.Workers, "xlsx": o.xlsx,
+			"mapping": cfg.Mapping, "province": res.Province, "workers": res.Workers, "xlsx": o.xlsx,
 			"encoding": cfg.Encoding, "max_reject_rate": cfg.RejectLimit(),
 		},
 		Warnings: res.Warnings,
@@ -231,12 +247,26 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	}
 	committed = true
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
-		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: res.Warnings,
+		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: append(cleaned, res.Warnings...),
 		Seconds: time.Since(started).Seconds()}
 	for _, f := range res.Findings {
 		out.ByRule[f.Rule]++
 	}
 	return out, nil
+}
+
+// staleWarning reports what a killed run left beside --out and this run
+// removed or restored.
+func staleWarning(st output.Stale, lang string) string {
+	switch {
+	case st.Restored && lang == langEN:
+		return fmt.Sprintf("restored the previous result from %s, left by an interrupted run", st.Path)
+	case st.Restored:
+		return fmt.Sprintf("đã khôi phục kết quả cũ từ %s, do một lần chạy bị ngắt để lại", st.Path)
+	case lang == langEN:
+		return fmt.Sprintf("removed %s, left by an interrupted run", st.Path)
+	}
+	return fmt.Sprintf("đã xóa %s, do một lần chạy bị ngắt để lại", st.Path)
 }
 
 // checksums returns the sha256 of every input file, by path.

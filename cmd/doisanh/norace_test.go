@@ -1,0 +1,6 @@
+//go:build !race
+
+package main
+
+// raceEnabled: TestChaosKill is skipped under the race detector.
+const raceEnabled = false
