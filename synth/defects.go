@@ -279,7 +279,15 @@ func sourceName(sub string) string {
 	return "tax"
 }
 
-// dupPerson: a copy of a person under a new ID in another household.
+// dupPerson: a copy of a person under a new ID, registered again the way
+// real double registrations are: the second number often issued by another
+// province (with that province as the place of birth registration); the
+// same address written differently in another household (60 %), in the
+// same household (10 %) or another commune after a move (30 %); the same
+// old CMND on both rows (half the time, always after a move); the same
+// parents where the register names them. Each copy keeps at least one of
+// the same village, the same CMND or the same parents: a copy with none
+// of them is one nobody could tell from a namesake.
 func (in *injector) dupPerson(rule, sub string) {
 	m := in.m
 	for range in.count(rule, sub, in.nBase) {
@@ -288,13 +296,33 @@ func (in *injector) dupPerson(rule, sub string) {
 			return
 		}
 		in.use(a)
-		h := m.newHome()
 		src := *in.pt(a)
 		c := person{
 			name: src.name, birth: src.birth, female: src.female, prov: src.prov, provStyle: src.provStyle,
 			prec: src.prec, father: src.father, mother: src.mother, spouse: -1, relation: relHead,
-			household: h.household, place: h.place, legacy: h.legacy, village: h.village,
-			omit: true, used: true,
+			household: src.household, place: src.place, legacy: src.legacy, village: src.village,
+			villageAlt: true, omit: true, used: true,
+		}
+		if m.chance(0.5) && len(m.provs) > 1 {
+			c.prov = uint8((int(src.prov) + 1 + m.r.IntN(len(m.provs)-1)) % len(m.provs))
+			c.provStyle = uint8(m.r.IntN(3))
+		}
+		keepsOld := src.oldID != "" && m.chance(0.5)
+		switch x := m.r.Float64(); {
+		case x < 0.1:
+			if src.relation == relChild {
+				c.relation = relChild
+			}
+		case x < 0.7 || src.oldID == "" && src.father < 0 && src.mother < 0:
+			m.households++
+			c.household = int32(m.households)
+		default: // moved: only the CMND or the parents tell
+			h := m.newHome()
+			c.household, c.place, c.legacy, c.village, c.villageAlt = h.household, h.place, h.legacy, h.village, false
+			keepsOld = src.oldID != ""
+		}
+		if keepsOld {
+			c.oldID = src.oldID
 		}
 		c.id = m.newID(m.provs[c.prov].code, int(c.birth.y), c.female)
 		m.people = append(m.people, c)

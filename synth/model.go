@@ -86,24 +86,27 @@ type person struct {
 	place     int32 // index into geography.places
 	legacy    int16 // index into place.legacy for a legacy-style address; -1 for 2025 style
 	village   uint16
-	prov      uint8 // index into birthProvinces
-	provStyle uint8
-	prec      uint8
-	relation  uint8
-	res       uint8 // residence defect
-	female    bool
-	temporary bool
-	dead      bool
-	ghost     bool // not on the register
-	omit      bool // planned by a defect that was fixed: not written
-	spouseSet bool
-	hasTax    bool
-	hasIns    bool
-	taxIsID   bool // one of the person's tax codes is their person_id
-	hasEvent  bool // subject or partner of a civil event
-	used      bool // involved in a defect
-	married   bool // has a marriage event
-	remarried bool
+	// villageAlt: the village is written another way ("xóm 03" for "Xóm 3"):
+	// a second registration of one address.
+	villageAlt bool
+	prov       uint8 // index into birthProvinces
+	provStyle  uint8
+	prec       uint8
+	relation   uint8
+	res        uint8 // residence defect
+	female     bool
+	temporary  bool
+	dead       bool
+	ghost      bool // not on the register
+	omit       bool // planned by a defect that was fixed: not written
+	spouseSet  bool
+	hasTax     bool
+	hasIns     bool
+	taxIsID    bool // one of the person's tax codes is their person_id
+	hasEvent   bool // subject or partner of a civil event
+	used       bool // involved in a defect
+	married    bool // has a marriage event
+	remarried  bool
 }
 
 // Account ID modes (ID_MISMATCH).

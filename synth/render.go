@@ -218,6 +218,17 @@ func village(level string, place int32, n uint16) string {
 	return "Thôn " + num
 }
 
+// villageOtherWay writes a village as a second clerk would: the unit word
+// in lower case and the number with two digits ("Xóm 3" → "xóm 03").
+func villageOtherWay(vil string) string {
+	i := strings.LastIndexByte(vil, ' ')
+	n := vil[i+1:]
+	if len(n) == 1 {
+		n = "0" + n
+	}
+	return strings.ToLower(vil[:i+1]) + n
+}
+
 var levelAbbrev = map[string]string{
 	"Xã": "X.", "Phường": "P.", "Thị trấn": "TT.", "Huyện": "H.", "Thị xã": "TX.",
 	"Thành phố": "TP.", "Quận": "Q.", "Tỉnh": "T.", "Tổ dân phố": "TDP", "Đặc khu": "Đặc khu",
@@ -239,6 +250,9 @@ func (rd *renderer) address(p *person, population bool) (addr, code string) {
 	g := rd.m.geo
 	pl := &g.places[p.place]
 	vil := village(pl.level, p.place, p.village)
+	if p.villageAlt {
+		vil = villageOtherWay(vil)
+	}
 	modern := vil + ", " + pl.fullName() + ", " + g.provinceFull
 	if population {
 		switch p.res {
