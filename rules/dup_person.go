@@ -27,7 +27,7 @@ const DupPersonThreshold = 0.995
 // (DUP_PERSON). Candidates are the pairs of rows with the same name in its
 // canonical form (diacritics count: twins named Lam and Lâm are two
 // children), the same gender and the same birth date at the same
-// precision, day or month (a year alone is shared by too many namesakes).
+// precision (day, month or year: a common date is weak evidence).
 // Each candidate pair is then weighed as the linker weighs a link, by a
 // Fellegi-Sunter model (DupModel): how common the name and the birth date
 // are, and whether the two rows agree on the father, the mother, the
@@ -122,7 +122,7 @@ type DupModel struct {
 	UPairs    int  // namesake pairs u was estimated from (0: prior u)
 	EM        match.EMResult
 	NameMean  float64 // mean over people of how many share their name key; 0: no term frequencies
-	DateMean  float64 // mean over people (known day or month) of how many share their birth date
+	DateMean  float64 // mean over people with a birth date of how many share it (at its precision)
 	dateCount map[uint64]int32
 	Pairs     []DupPair // every candidate pair, in a deterministic order
 }
@@ -177,7 +177,7 @@ func (dm *DupModel) frequencies(pop *match.Population, repeat []bool) {
 		}
 		names += int64(pop.NameCount(int32(r)))
 		nn++
-		if p.Birth.Precision >= normalize.PrecisionMonth {
+		if p.Birth.Precision != normalize.PrecisionNone {
 			dm.dateCount[dateKey(p.Birth)]++
 		}
 	}
@@ -205,8 +205,8 @@ func (dm *DupModel) tf(pop *match.Population, a int32) float64 {
 }
 
 // candidatePairs returns the pairs of rows that share a name in canonical
-// form, a gender and a birth date at day or month precision, under two
-// different person_ids. Within a block of namesakes born in one year the
+// form, a gender and a birth date at the same precision (sameBirth), under
+// two different person_ids. Within a block of namesakes born in one year the
 // rows are sorted by birth date, so only rows born the same day are paired.
 func candidatePairs(pop *match.Population, repeat []bool) []DupPair {
 	var out []DupPair
@@ -214,7 +214,7 @@ func candidatePairs(pop *match.Population, repeat []bool) []DupPair {
 	pop.DuplicateBlocks(func(block []int32) {
 		rows = rows[:0]
 		for _, r := range block {
-			if !repeat[r] && pop.People[r].Birth.Precision >= normalize.PrecisionMonth {
+			if !repeat[r] && pop.People[r].Birth.Precision != normalize.PrecisionNone {
 				rows = append(rows, r)
 			}
 		}
@@ -441,7 +441,14 @@ func (c *Checker) dupFinding(dm *DupModel, p DupPair) record.Finding {
 func (c *Checker) dupEvidence(p DupPair) []string {
 	pop := c.Pop
 	a, b := &pop.People[p.A], &pop.People[p.B]
-	ev := []string{"cùng họ tên, ngày sinh, giới tính"}
+	born := "ngày sinh"
+	switch a.Birth.Precision {
+	case normalize.PrecisionMonth:
+		born = "tháng năm sinh"
+	case normalize.PrecisionYear:
+		born = "năm sinh"
+	}
+	ev := []string{"cùng họ tên, " + born + ", giới tính"}
 	if n := pop.NameCount(p.A); n > 2 {
 		ev[0] += " (" + strconv.Itoa(n) + " người mang họ tên này)"
 	}
@@ -521,13 +528,16 @@ func percent(p float64) string {
 	return strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1) + "%"
 }
 
-// sameBirth reports whether two birth dates are the same day, or the same
-// month where neither row knows the day. A year alone is shared by too many
-// namesakes to say anything, and a month on one row against a day on the
-// other fits a thirtieth of them.
+// sameBirth reports whether two birth dates are the same at the same
+// precision: the same day, the same month where neither row knows the day,
+// or the same year where neither knows more. A year alone is shared by
+// many namesakes, and says little: its term frequency (the people born
+// that year with no more precise date) weighs it. A month on one row
+// against a day on the other fits a thirtieth of those namesakes and is
+// not paired.
 func sameBirth(a, b normalize.Date) bool {
 	return normalize.CompareDates(a, b) == normalize.DatesEqual && a.Precision == b.Precision &&
-		a.Precision >= normalize.PrecisionMonth
+		a.Precision != normalize.PrecisionNone
 }
 
 // dupPersonRule is DupPerson in the catalogue: its label, severity and, per subtype,

@@ -301,7 +301,7 @@ func (in *injector) dupPerson(rule, sub string) {
 			name: src.name, birth: src.birth, female: src.female, prov: src.prov, provStyle: src.provStyle,
 			prec: src.prec, father: src.father, mother: src.mother, spouse: -1, relation: relHead,
 			household: src.household, place: src.place, legacy: src.legacy, village: src.village,
-			villageAlt: true, omit: true, used: true,
+			villageAlt: true, omit: true, used: true, parentsOf: a + 1,
 		}
 		if m.chance(0.5) && len(m.provs) > 1 {
 			c.prov = uint8((int(src.prov) + 1 + m.r.IntN(len(m.provs)-1)) % len(m.provs))

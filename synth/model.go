@@ -89,24 +89,27 @@ type person struct {
 	// villageAlt: the village is written another way ("xóm 03" for "Xóm 3"):
 	// a second registration of one address.
 	villageAlt bool
-	prov       uint8 // index into birthProvinces
-	provStyle  uint8
-	prec       uint8
-	relation   uint8
-	res        uint8 // residence defect
-	female     bool
-	temporary  bool
-	dead       bool
-	ghost      bool // not on the register
-	omit       bool // planned by a defect that was fixed: not written
-	spouseSet  bool
-	hasTax     bool
-	hasIns     bool
-	taxIsID    bool // one of the person's tax codes is their person_id
-	hasEvent   bool // subject or partner of a civil event
-	used       bool // involved in a defect
-	married    bool // has a marriage event
-	remarried  bool
+	// parentsOf is 1 + the index of the person whose parents' names this
+	// row writes when its parents are not on the register; 0: its own.
+	parentsOf int32
+	prov      uint8 // index into birthProvinces
+	provStyle uint8
+	prec      uint8
+	relation  uint8
+	res       uint8 // residence defect
+	female    bool
+	temporary bool
+	dead      bool
+	ghost     bool // not on the register
+	omit      bool // planned by a defect that was fixed: not written
+	spouseSet bool
+	hasTax    bool
+	hasIns    bool
+	taxIsID   bool // one of the person's tax codes is their person_id
+	hasEvent  bool // subject or partner of a civil event
+	used      bool // involved in a defect
+	married   bool // has a marriage event
+	remarried bool
 }
 
 // Account ID modes (ID_MISMATCH).
