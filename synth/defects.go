@@ -30,6 +30,12 @@ type injector struct {
 	nameDate map[uint64]uint32  // register people per folded name + birth date
 	byYGP    map[uint32][]int32 // adults by birth year, gender and province
 	nBase    int                // people before defects
+	// second lists people close to a defect (the partner of a spouse
+	// defect, the first registration of a double one) who may take one
+	// defect more on their own records: a household with two defects.
+	second      []int32
+	nextSecond  int
+	secondAccts map[int32][]accountRef // their records, built on first use
 }
 
 // invalidProvinces are 3-digit prefixes that are no province code.
@@ -296,6 +302,7 @@ func (in *injector) dupPerson(rule, sub string) {
 			return
 		}
 		in.use(a)
+		in.second = append(in.second, a)
 		src := *in.pt(a)
 		c := person{
 			name: src.name, birth: src.birth, female: src.female, prov: src.prov, provStyle: src.provStyle,
@@ -403,6 +410,7 @@ func (in *injector) spouse(rule, sub string) {
 			switch sub {
 			case "NOT_RECIPROCAL":
 				in.use(a, b)
+				in.second = append(in.second, b)
 				in.add(popTruth(rule, sub, A.id, A.id, B.id), func() {
 					m.people[b].spouseSet, m.people[b].spouseID, m.people[b].spouseNm = true, "", ""
 				})
@@ -417,6 +425,7 @@ func (in *injector) spouse(rule, sub string) {
 				})
 			case "OLD_ID":
 				in.use(a, b)
+				in.second = append(in.second, b)
 				in.add(popTruth(rule, sub, A.id, A.id, B.id), func() {
 					m.people[a].spouseSet, m.people[a].spouseID, m.people[a].spouseNm = true, m.people[b].oldID, m.people[b].name
 				})
@@ -629,13 +638,79 @@ func (in *injector) pickAccount(ok func(a *account, p *person) bool) (accts *[]a
 	return accts, k, src, true
 }
 
+// pickSecond picks a free, active record for which ok holds of the next
+// person of in.second who has one, and marks it used; the person stays
+// used by the defect that put them there.
+func (in *injector) pickSecond(ok func(a *account, p *person) bool) (accts *[]account, k int32, src string, found bool) {
+	m := in.m
+	if in.secondAccts == nil {
+		// The people of in.second in random order (spouse partners and
+		// double registrations mixed), and their records, found in one pass.
+		m.r.Shuffle(len(in.second), func(i, j int) { in.second[i], in.second[j] = in.second[j], in.second[i] })
+		in.secondAccts = make(map[int32][]accountRef, len(in.second))
+		for _, o := range in.second {
+			in.secondAccts[o] = nil
+		}
+		for j := range m.tax {
+			if refs, ok := in.secondAccts[m.tax[j].owner]; ok {
+				in.secondAccts[m.tax[j].owner] = append(refs, accountRef{false, int32(j)})
+			}
+		}
+		for j := range m.ins {
+			if refs, ok := in.secondAccts[m.ins[j].owner]; ok {
+				in.secondAccts[m.ins[j].owner] = append(refs, accountRef{true, int32(j)})
+			}
+		}
+	}
+	for in.nextSecond < len(in.second) {
+		owner := in.second[in.nextSecond]
+		in.nextSecond++
+		p := in.pt(owner)
+		if p.dead || p.second {
+			continue
+		}
+		for _, ref := range in.secondAccts[owner] {
+			accts, src = &m.tax, "tax"
+			if ref.ins {
+				accts, src = &m.ins, "insurance"
+			}
+			if a := &(*accts)[ref.k]; !a.used && !a.omit && ok(a, p) {
+				a.used = true
+				p.second = true
+				return accts, ref.k, src, true
+			}
+		}
+	}
+	return nil, 0, "", false
+}
+
+// accountRef is a tax (ins false) or insurance record by index.
+type accountRef struct {
+	ins bool
+	k   int32
+}
+
 // fieldMismatch: a linked tax or insurance record with one field wrong.
 func (in *injector) fieldMismatch(rule, sub string) {
 	m := in.m
-	for range in.count(rule, sub, len(m.tax)+len(m.ins)) {
-		accts, k, src, ok := in.pickAccount(func(a *account, p *person) bool {
+	n := in.count(rule, sub, len(m.tax)+len(m.ins))
+	for i := range n {
+		eligible := func(a *account, p *person) bool {
 			return !p.dead && a.status == stActive && (sub != "BIRTH_DATE" || p.prec == precFull)
-		})
+		}
+		// A tenth of them on the records of someone close to another
+		// defect (in.second): their spouse's row or their double
+		// registration is wrong too, and each is found on its own.
+		var accts *[]account
+		var k int32
+		var src string
+		ok := false
+		if i < max(1, n/10) {
+			accts, k, src, ok = in.pickSecond(eligible)
+		}
+		if !ok {
+			accts, k, src, ok = in.pickAccount(eligible)
+		}
 		if !ok {
 			return
 		}

@@ -108,6 +108,7 @@ type person struct {
 	taxIsID   bool // one of the person's tax codes is their person_id
 	hasEvent  bool // subject or partner of a civil event
 	used      bool // involved in a defect
+	second    bool // took a second defect on their records (injector.second)
 	married   bool // has a marriage event
 	remarried bool
 }

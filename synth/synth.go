@@ -57,6 +57,12 @@ type Options struct {
 
 	Format string `json:"format"` // FormatParquet (default), FormatCSV or FormatBoth
 
+	// Twice lists the files given twice: their rows written twice over,
+	// as an export run twice into one file ("population", "tax",
+	// "insurance", "civil"). The truth does not change: a repeated row is
+	// no defect, and repeating a file must add no finding.
+	Twice []string `json:"twice,omitempty"`
+
 	// Progress, when set, receives one line per phase.
 	Progress func(string) `json:"-"`
 }
@@ -136,6 +142,13 @@ func (o Options) Validate() error {
 		return fmt.Errorf("fixed %g: want a fraction between 0 and 1", o.Fixed)
 	case o.Noise < 0 || o.Noise > 10:
 		return fmt.Errorf("noise %g: want a scale between 0 and 10", o.Noise)
+	}
+	for _, f := range o.Twice {
+		switch f {
+		case "population", "tax", "insurance", "civil":
+		default:
+			return fmt.Errorf("twice %q: want population, tax, insurance or civil", f)
+		}
 	}
 	switch o.Format {
 	case "", FormatParquet, FormatCSV, FormatBoth:

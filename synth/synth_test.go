@@ -533,3 +533,32 @@ func BenchmarkRenderPerson(b *testing.B) {
 		i++
 	}
 }
+
+// TestInteractingDefects: some defects fall on people close to another
+// one: a FIELD_MISMATCH on the records of the partner of a spouse defect
+// (one household, two defects) or of the first registration of a double
+// one. Each stays its own truth row.
+func TestInteractingDefects(t *testing.T) {
+	truth := read[record.Truth](t, generated(t), "truth.parquet")
+	close := map[string]string{}
+	for _, r := range truth {
+		switch {
+		case r.Rule == rules.SpouseConflict && (r.Subtype == "NOT_RECIPROCAL" || r.Subtype == "OLD_ID"):
+			close[r.RelatedPersonID] = r.Rule + "/" + r.Subtype
+		case r.Rule == rules.DupPerson:
+			close[r.PersonID] = r.Rule
+		}
+	}
+	n := map[string]int{}
+	for _, r := range truth {
+		if why, ok := close[r.PersonID]; ok && r.Rule == rules.FieldMismatch {
+			n[why]++
+		}
+	}
+	for _, why := range []string{"SPOUSE_CONFLICT/NOT_RECIPROCAL", "SPOUSE_CONFLICT/OLD_ID", rules.DupPerson} {
+		if n[why] == 0 {
+			t.Errorf("no FIELD_MISMATCH on someone close to a %s", why)
+		}
+	}
+	t.Logf("FIELD_MISMATCH on people close to another defect: %v", n)
+}
