@@ -15,13 +15,13 @@ import (
 )
 
 // DupPersonThreshold is the probability from which DUP_PERSON reports a
-// pair. Precision must be at least 0.99 (an officer sent to check a
-// hundred findings finds at most one pair of strangers); the threshold is
-// set above that, at 0.995, because the model counts its fields as
-// independent: on the namesake-dense cohort of the tests (8 seeds, 8 000
-// stranger pairs each), 0.99 let 2 strangers through among 670 pairs
-// reported and 0.995 none among 640 (docs/RULES.md).
-const DupPersonThreshold = 0.995
+// pair. The target is a precision of at least 0.99 (an officer sent to
+// check a hundred findings finds at most one pair of strangers): on the
+// namesake-dense cohort of the tests (8 seeds of 200 000 people, 8 000
+// stranger pairs and 100 double registrations each) 0.99 let 2 strangers
+// through among 670 pairs reported (precision 0.997), and on a generated
+// province of 4 M people 2 among 11 762 (docs/RULES.md).
+const DupPersonThreshold = 0.99
 
 // DupPerson reports one person recorded twice under different person_ids
 // (DUP_PERSON). Candidates are the pairs of rows with the same name in its
@@ -294,9 +294,9 @@ func agreeStr(a, b string) uint8 {
 // over the candidate pairs.
 func (dm *DupModel) estimate(pop *match.Population, repeat []bool) {
 	m := dm.Model
-	if us := namesakePairs(pop, repeat); len(us) >= dupMinUPairs {
+	if us, ws := namesakePairs(pop, repeat); len(us) >= dupMinUPairs {
 		dm.UPairs = len(us)
-		m.U = smoothedU(us, len(DupFields))
+		m.U = smoothedU(us, ws, len(DupFields))
 		m.Refresh()
 	}
 	if len(dm.Pairs) < dupMinPairs {
@@ -360,11 +360,16 @@ func (dm *DupModel) estimateLambda() {
 
 // namesakePairs compares random rows with a namesake of the same gender
 // born a year later (or earlier): pairs of strangers drawn like candidate
-// pairs, apart from the birth date.
-func namesakePairs(pop *match.Population, repeat []bool) []match.Vector {
+// pairs, apart from the birth date. Each pair is weighed by the number of
+// namesakes it was drawn from, so that names count as they do among the
+// candidates, where the pairs of a name grow with the square of its count:
+// strangers with a rare name share a village or a father's name more often
+// than those with a common one, and candidates are mostly common names.
+func namesakePairs(pop *match.Population, repeat []bool) ([]match.Vector, []float64) {
 	rng := rand.New(rand.NewPCG(dupSampleSeed, uint64(pop.Len())))
 	n := pop.Len()
 	var out []match.Vector
+	var ws []float64
 	for range dupUTries {
 		if len(out) >= dupUPairs {
 			break
@@ -387,27 +392,36 @@ func namesakePairs(pop *match.Population, repeat []bool) []match.Vector {
 			continue
 		}
 		out = append(out, dupCompare(pop, ra, rb))
+		ws = append(ws, float64(len(block)))
 	}
-	return out
+	return out, ws
 }
 
-// smoothedU is each field's share of levels among the vectors where it is
-// not Missing, with half a pair added to every level: a level never seen
-// among strangers (two namesakes with one CMND) is rare, not impossible,
-// and its weight stays finite and honest about the sample's size.
-func smoothedU(vs []match.Vector, nf int) [][]float64 {
+// smoothedU is each field's weighted share of levels among the vectors
+// where it is not Missing, with half an average pair added to every level:
+// a level never seen among strangers (two namesakes with one CMND) is
+// rare, not impossible, and its weight stays finite and honest about the
+// sample's size.
+func smoothedU(vs []match.Vector, ws []float64, nf int) [][]float64 {
 	out := make([][]float64, nf)
 	for f := range nf {
 		k := len(DupFields[f].Levels)
 		counts := make([]float64, k)
-		for _, v := range vs {
+		var n, total float64
+		for i, v := range vs {
 			if l := v[f]; int(l) < k {
-				counts[l]++
+				counts[l] += ws[i]
+				total += ws[i]
+				n++
 			}
+		}
+		half := 0.5
+		if n > 0 {
+			half = 0.5 * total / n
 		}
 		s := 0.0
 		for l := range counts {
-			counts[l] += 0.5
+			counts[l] += half
 			s += counts[l]
 		}
 		for l := range counts {

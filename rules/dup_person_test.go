@@ -40,12 +40,24 @@ func TestSmoothedU(t *testing.T) {
 		v[dupOldID] = 0
 		vs = append(vs, v)
 	}
-	u := smoothedU(vs, len(DupFields))
+	ws := make([]float64, len(vs))
+	for i := range ws {
+		ws[i] = 1
+	}
+	u := smoothedU(vs, ws, len(DupFields))
 	if got, want := u[dupFather][1], 10.5/1001; math.Abs(got-want) > 1e-12 {
 		t.Errorf("u(father same) = %v, want %v", got, want)
 	}
 	if got, want := u[dupOldID][1], 0.5/1001; math.Abs(got-want) > 1e-12 {
 		t.Errorf("u(old_id same), never seen = %v, want %v", got, want)
+	}
+	// Weights count as pairs: the ten agreeing pairs weighing 3 each.
+	for i := range 10 {
+		ws[i] = 3
+	}
+	u = smoothedU(vs, ws, len(DupFields))
+	if got, want := u[dupFather][1], (30+0.5*1020/1000.0)/(1020+1020/1000.0); math.Abs(got-want) > 1e-12 {
+		t.Errorf("weighted u(father same) = %v, want %v", got, want)
 	}
 	// A field Missing everywhere: uniform.
 	if got := u[dupAddress]; got[0] != got[1] || got[1] != got[2] {

@@ -790,8 +790,11 @@ func (in *injector) idMismatch(rule, sub string) {
 	m := in.m
 	for range in.count(rule, sub, len(m.tax)+len(m.ins)) {
 		accts, k, src, ok := in.pickAccount(func(a *account, p *person) bool {
+			// Without a usable ID the record is found by name and birth date:
+			// the register must write the full date, or a namesake born the
+			// same year with a partial date on the register fits as well.
 			return !p.dead && a.status == stActive && in.nameDate[nameDateKey(p.name, p.birth)] == 1 &&
-				(sub != "OLD_ID" || p.oldID != "") && len(p.id) == 12
+				(sub != "OLD_ID" || p.oldID != "") && (sub == "OLD_ID" || p.prec == precFull) && len(p.id) == 12
 		})
 		if !ok {
 			return
