@@ -165,4 +165,12 @@ type Truth struct {
 	PersonID        string `parquet:"person_id"`
 	RelatedPersonID string `parquet:"related_person_id"`
 	Field           string `parquet:"field"`
+	// Expect is "" for a defect the rules must find, and ExpectNone for a
+	// consequence of one that they must not report: what a defect does to
+	// the records around it (the spouse it names, the second number's
+	// province) is no finding of its own.
+	Expect string `parquet:"expect"`
 }
+
+// ExpectNone marks a truth row that is an expected non-finding.
+const ExpectNone = "none"

@@ -13,10 +13,13 @@ import (
 
 type truthRow = record.Truth
 
-// defect is one planned defect: its truth row and how to apply it.
+// defect is one planned defect: its truth row, how to apply it, and the
+// consequences it has that the rules must not report (truth rows with
+// Expect "none").
 type defect struct {
 	truth truthRow
 	apply func()
+	not   []truthRow
 }
 
 // injector plans defects on the baseline model. Planning reads only the
@@ -86,6 +89,7 @@ func (m *model) injectDefects() ([]truthRow, int) {
 		}
 		d.apply()
 		truth = append(truth, d.truth)
+		truth = append(truth, d.not...)
 	}
 	return truth, fixed
 }
@@ -117,8 +121,11 @@ func (in *injector) count(rule, sub string, eligible int) int {
 	return max(1, int(math.Round(rate*float64(eligible))))
 }
 
-func (in *injector) add(t truthRow, apply func()) {
-	in.plan = append(in.plan, defect{t, apply})
+func (in *injector) add(t truthRow, apply func(), not ...truthRow) {
+	for i := range not {
+		not[i].Expect = record.ExpectNone
+	}
+	in.plan = append(in.plan, defect{t, apply, not})
 }
 
 // pick returns a random index below n for which ok holds: random tries,
@@ -334,7 +341,13 @@ func (in *injector) dupPerson(rule, sub string) {
 		c.id = m.newID(m.provs[c.prov].code, int(c.birth.y), c.female)
 		m.people = append(m.people, c)
 		ci := len(m.people) - 1
-		in.add(popTruth(rule, sub, c.id, src.id, c.id), func() { m.people[ci].omit = false })
+		// A second number issued by another province says so in its prefix
+		// and in birth_reg_province alike: no ID_INVALID/PROVINCE.
+		var not []truthRow
+		if c.prov != src.prov {
+			not = append(not, popTruth(rules.IDInvalid, "PROVINCE", c.id, c.id, ""))
+		}
+		in.add(popTruth(rule, sub, c.id, src.id, c.id), func() { m.people[ci].omit = false }, not...)
 	}
 }
 
@@ -420,15 +433,19 @@ func (in *injector) spouse(rule, sub string) {
 					return
 				}
 				in.use(a, b, c)
-				in.add(popTruth(rule, sub, B.id, B.id, in.pt(c).id), func() {
+				C := in.pt(c)
+				// C's claim is one of B's several spouses, not a pair of its own.
+				in.add(popTruth(rule, sub, B.id, B.id, C.id), func() {
 					m.people[c].spouseSet, m.people[c].spouseID, m.people[c].spouseNm = true, m.people[b].id, m.people[b].name
-				})
+				}, popTruth(rule, "NOT_RECIPROCAL", C.id, C.id, B.id))
 			case "OLD_ID":
 				in.use(a, b)
 				in.second = append(in.second, b)
+				// The CMND is nobody's person_id, and B, who names A, is named
+				// back by it: neither is a finding of its own.
 				in.add(popTruth(rule, sub, A.id, A.id, B.id), func() {
 					m.people[a].spouseSet, m.people[a].spouseID, m.people[a].spouseNm = true, m.people[b].oldID, m.people[b].name
-				})
+				}, popTruth(rule, "NOT_FOUND", A.id, A.id, ""), popTruth(rule, "NOT_RECIPROCAL", B.id, B.id, A.id))
 			}
 		case "NOT_FOUND", "SELF":
 			s, ok := in.pick(in.nBase, func(i int32) bool { return in.freeAdult(i) && in.single(i) })

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
 
@@ -86,6 +87,9 @@ type Report struct {
 	Truth   []SubtypeCount `json:"truth"`
 	// Fixed is the number of defects planned but left unapplied (Options.Fixed).
 	Fixed int `json:"fixed"`
+	// NotFindings is the number of truth rows that are expected
+	// non-findings (record.ExpectNone): consequences of a defect.
+	NotFindings int `json:"not_findings"`
 }
 
 // FileCount is the number of rows written to one file.
@@ -235,6 +239,11 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	progress("write: %s (%s)", strings.Join(parts, ", "), since(t))
 
 	rep := Report{Options: opts, Files: files, Truth: countTruth(truth), Fixed: fixed}
+	for _, t := range truth {
+		if t.Expect == record.ExpectNone {
+			rep.NotFindings++
+		}
+	}
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return Report{}, err
@@ -248,15 +257,16 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
-// countTruth counts truth rows per rule and subtype, in catalogue order,
-// listing every subtype of the catalogue (with 0 when none).
+// countTruth counts the defects of truth (the rows that are no expected
+// non-finding) per rule and subtype, in catalogue order, listing every
+// subtype of the catalogue (with 0 when none).
 func countTruth(truth []truthRow) []SubtypeCount {
 	var out []SubtypeCount
 	for _, r := range rules.Catalog {
 		for _, s := range r.Subtypes {
 			n := 0
 			for _, t := range truth {
-				if t.Rule == r.Code && t.Subtype == s.Code {
+				if t.Rule == r.Code && t.Subtype == s.Code && t.Expect == "" {
 					n++
 				}
 			}

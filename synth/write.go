@@ -32,6 +32,7 @@ var truthColumns = []record.Column[record.Truth]{
 	{Name: "person_id", Field: func(t *record.Truth) *string { return &t.PersonID }},
 	{Name: "related_person_id", Field: func(t *record.Truth) *string { return &t.RelatedPersonID }},
 	{Name: "field", Field: func(t *record.Truth) *string { return &t.Field }},
+	{Name: "expect", Field: func(t *record.Truth) *string { return &t.Expect }},
 }
 
 // sink writes rows of one source to NAME.parquet and/or NAME.csv.
