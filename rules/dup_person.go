@@ -18,9 +18,9 @@ import (
 // pair. The target is a precision of at least 0.99 (an officer sent to
 // check a hundred findings finds at most one pair of strangers): on the
 // namesake-dense cohort of the tests (8 seeds of 200 000 people, 8 000
-// stranger pairs and 100 double registrations each) 0.99 let 2 strangers
-// through among 670 pairs reported (precision 0.997), and on a generated
-// province of 4 M people 2 among 11 762 (docs/RULES.md).
+// stranger pairs and 100 double registrations each) 0.99 let no stranger
+// through among 653 pairs reported (0.98: 1 among 670), and on a
+// generated province of 4 M people 2 among 11 762 (docs/RULES.md).
 const DupPersonThreshold = 0.99
 
 // DupPerson reports one person recorded twice under different person_ids
