@@ -309,14 +309,17 @@ func (l *Linker) candidates(r *Record, dst []int32) []int32 {
 			}
 		}
 	}
+	// The most selective block first: where a name is very common (a
+	// common name born in one year can fill the 256 places), the people
+	// born the same day in the commune must not be the ones left out.
+	if r.Birth.Precision == normalize.PrecisionDay && r.Commune != "" {
+		add(l.pop.byDate.Lookup(dateCommuneKey(r.Birth, r.Commune)))
+	}
 	if r.NameKey != "" && r.Birth.Precision != normalize.PrecisionNone {
 		add(l.pop.byName.Lookup(nameYearKey(r.NameKey, r.Birth.Year)))
 		if r.Phonetic != "" {
 			add(l.pop.byPhon.Lookup(nameYearKey(r.Phonetic, r.Birth.Year)))
 		}
-	}
-	if r.Birth.Precision == normalize.PrecisionDay && r.Commune != "" {
-		add(l.pop.byDate.Lookup(dateCommuneKey(r.Birth, r.Commune)))
 	}
 	return dst
 }

@@ -1,6 +1,12 @@
 package match
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/doisanh/doisanh/normalize"
+)
 
 func TestOneDigitOff(t *testing.T) {
 	tests := []struct {
@@ -70,5 +76,31 @@ func TestPlausible(t *testing.T) {
 		if got := plausible(tt.v); got != tt.want {
 			t.Errorf("%s: plausible(%v) = %v, want %v", tt.name, tt.v, got, tt.want)
 		}
+	}
+}
+
+// TestCandidatesCommonName: a name so common that its namesakes born in one
+// year fill every candidate place must not crowd out the person born the
+// same day in the same commune.
+func TestCandidatesCommonName(t *testing.T) {
+	b := NewPopulationBuilder(400)
+	add := func(i int, day uint8, commune string) {
+		b.Add(&PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("040324%06d", i), Name: "Nguyễn Thị Nhi",
+			NameKey: "nguyen thi nhi", Birth: normalize.Date{Year: 2024, Month: 1 + uint8(i%12), Day: day, Precision: normalize.PrecisionDay},
+			Gender: normalize.GenderFemale, Commune: commune})
+	}
+	for i := range 300 {
+		add(i, 1+uint8(i%28), fmt.Sprintf("%05d", 16000+i%50))
+	}
+	add(300, 14, "17239") // born 14/01/2024 (300 % 12 = 0) in 17239
+	pop := b.Build()
+	l := NewLinker(pop, LinkOptions{})
+	r := Record{NameKey: "nguyen thi nhi", Birth: normalize.Date{Year: 2024, Month: 1, Day: 14, Precision: normalize.PrecisionDay},
+		Gender: normalize.GenderFemale, Commune: "17239"}
+	if !slices.Contains(l.candidates(&r, nil), 300) {
+		t.Fatal("the person born the same day in the commune is not among the candidates")
+	}
+	if link := l.Link(&r); link.Method != LinkFuzzy || link.Person != 300 {
+		t.Errorf("link = %v to row %d, want fuzzy to row 300", link.Method, link.Person)
 	}
 }

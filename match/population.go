@@ -22,6 +22,7 @@ type Person struct {
 	Commune   Ref   // 2025 commune code of residence; empty when unknown
 	Household Ref
 	Relation  Ref    // relation to the head of household, as written ("Vợ", "Chồng", ...)
+	Village   Ref    // village part of the address (thôn, xóm, tổ ...), as written; "" when none
 	FatherKey uint64 // hash of the father's ID, else of his name key; 0 when unknown
 	MotherKey uint64
 	Birth     normalize.Date
@@ -34,7 +35,7 @@ type Person struct {
 type PersonInput struct {
 	Row                                                          int64
 	ID, OldID, Name, NameKey, Given, Phonetic, RawName, RawBirth string
-	SpouseID, Commune, Household, Relation                       string
+	SpouseID, Commune, Household, Relation, Village              string
 	FatherKey, MotherKey                                         uint64
 	Birth                                                        normalize.Date
 	Gender                                                       normalize.Gender
@@ -114,6 +115,17 @@ func (p *Population) DuplicateBlocks(fn func(rows []int32)) {
 	p.byDup.Groups(func(_ uint64, rows []int32) { fn(rows) })
 }
 
+// DuplicateBlock returns the rows whose name key is nameKey, born in year,
+// of gender g: the block DuplicateBlocks would give them.
+func (p *Population) DuplicateBlock(nameKey string, year int16, g normalize.Gender) []int32 {
+	return p.filter(p.byDup.Lookup(dupKey(nameKey, year, g)), func(q *Person) bool {
+		return q.Birth.Year == year && q.Gender == g && p.Str(q.NameKey) == nameKey
+	})
+}
+
+// NameCount returns how many people share row's name key.
+func (p *Population) NameCount(row int32) int { return int(p.nameCount[row]) }
+
 // IDGroups calls fn for every person_id held by two or more rows.
 func (p *Population) IDGroups(fn func(rows []int32)) {
 	p.byID.Groups(func(_ uint64, rows []int32) { fn(rows) })
@@ -162,7 +174,7 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: a.Add(in.Name),
 		NameKey: a.Add(in.NameKey), RawName: a.Add(in.RawName), RawBirth: a.Add(in.RawBirth),
 		SpouseID: a.Add(in.SpouseID), Commune: a.Add(in.Commune), Household: a.Add(in.Household),
-		Relation:  a.Add(in.Relation),
+		Relation: a.Add(in.Relation), Village: a.Add(in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
 		Status: in.Status, BirthProv: in.BirthProv,
 	})

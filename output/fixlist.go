@@ -145,12 +145,13 @@ func subtypeLabel(rule, subtype string) string {
 }
 
 // formatScore writes the confidence of the link between a source record and
-// the register as a whole percentage (never 100 % for a probable link); ""
-// for findings that are not about a link (register-only rules, records that
-// link to nobody).
+// the register as a whole percentage (never 100 % for a probable link), and
+// for DUP_PERSON the probability that the two rows are one person; "" for
+// the other findings that are not about a link (register-only rules,
+// records that link to nobody).
 func formatScore(f *record.Finding) string {
 	s := f.Score
-	if f.Source == record.Population.String() || f.Rule == rules.NotInPopulation || s <= 0 || s != s {
+	if f.Source == record.Population.String() && f.Rule != rules.DupPerson || f.Rule == rules.NotInPopulation || s <= 0 || s != s {
 		return ""
 	}
 	p := math.Floor(s * 100)

@@ -53,6 +53,7 @@ func TestDisplayValueAndScore(t *testing.T) {
 		{record.Finding{Rule: rules.FieldMismatch, Source: "tax", Score: 0.9999999}, "99%"},
 		{record.Finding{Rule: rules.FieldMismatch, Source: "tax", Score: 1}, "100%"},
 		{record.Finding{Rule: rules.DupID, Source: "population", Score: 1}, ""},
+		{record.Finding{Rule: rules.DupPerson, Source: "population", Score: 0.9934}, "99%"}, // the probability of one person
 		{record.Finding{Rule: rules.NotInPopulation, Source: "tax", Score: 0}, ""},
 	}
 	for _, tt := range scores {

@@ -124,7 +124,7 @@ func normalizePerson(chk *rules.Places, places *residences, p *record.Person, ou
 		Row: p.Row, ID: id, OldID: oldID, Name: name.Display, NameKey: name.Key, Given: name.Given,
 		Phonetic: name.Phonetic, RawName: shownName, RawBirth: p.BirthDate,
 		SpouseID: personID(p.SpouseID), Commune: res.Commune, Household: strings.TrimSpace(p.HouseholdID),
-		Relation:  strings.TrimSpace(p.Relation),
+		Relation: strings.TrimSpace(p.Relation), Village: res.Village,
 		FatherKey: parentKey(p.FatherID, p.FatherName), MotherKey: parentKey(p.MotherID, p.MotherName),
 		Birth: birth, Gender: gender, Status: status, BirthProv: prov,
 	}

@@ -165,6 +165,11 @@ type Truth struct {
 	PersonID        string `parquet:"person_id"`
 	RelatedPersonID string `parquet:"related_person_id"`
 	Field           string `parquet:"field"`
+	// Expect is "" for a defect the rules must find, and ExpectNone for a
+	// consequence of one that they must not report: what a defect does to
+	// the records around it (the spouse it names, the second number's
+	// province) is no finding of its own.
+	Expect string `parquet:"expect"`
 }
 
 // TruthColumns are the columns of a truth file (truth.parquet, truth.csv),
@@ -177,4 +182,9 @@ var TruthColumns = []Column[Truth]{
 	{Name: "person_id", Required: true, Field: func(t *Truth) *string { return &t.PersonID }},
 	{Name: "related_person_id", Required: true, Field: func(t *Truth) *string { return &t.RelatedPersonID }},
 	{Name: "field", Required: true, Field: func(t *Truth) *string { return &t.Field }},
+	// expect is optional: truth written before it existed has none.
+	{Name: "expect", Field: func(t *Truth) *string { return &t.Expect }},
 }
+
+// ExpectNone marks a truth row that is an expected non-finding.
+const ExpectNone = "none"

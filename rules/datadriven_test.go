@@ -227,7 +227,7 @@ func readPerson(t *testing.T, pl *Places, p *record.Person) (match.PersonInput, 
 	in := match.PersonInput{Row: p.Row, ID: id, OldID: digitsOf(p.OldID), Name: name.Display, NameKey: name.Key,
 		Given: name.Given, Phonetic: name.Phonetic, RawName: p.FullName, RawBirth: p.BirthDate,
 		SpouseID: personIDOf(p.SpouseID), Commune: res.Commune, Household: strings.TrimSpace(p.HouseholdID),
-		Relation: strings.TrimSpace(p.Relation), FatherKey: parent(p.FatherID, p.FatherName),
+		Relation: strings.TrimSpace(p.Relation), Village: res.Village, FatherKey: parent(p.FatherID, p.FatherName),
 		MotherKey: parent(p.MotherID, p.MotherName), Birth: birth, Gender: gender, Status: status, BirthProv: prov}
 	return in, Row{Raw: p, ID: id, Gender: gender, Birth: birth, BirthProv: prov, Residence: res}
 }

@@ -13,6 +13,7 @@ type Residence struct {
 	Commune    string // 2025 commune code to file the person under; "" when unknown
 	Subtype    string // UNKNOWN_RESIDENCE subtype; "" when the residence is fine
 	Suggestion string // extra detail for the finding (e.g. the new code)
+	Village    string // village part of the address (thôn, xóm, tổ ...) as written; "" when none
 }
 
 // Residence places a population row from its commune_code and address and
@@ -22,14 +23,18 @@ type Residence struct {
 // known commune) and CODE_ADDRESS_CONFLICT (a valid code, and an address
 // that clearly names another commune).
 func (c *Places) Residence(code, address string) Residence {
-	code = communeDigits(code)
-	address = strings.TrimSpace(address)
+	var addr normalize.AddressResult
+	if address = strings.TrimSpace(address); address != "" {
+		addr = c.Addr.Parse(address)
+	}
+	r := c.residence(communeDigits(code), address, addr)
+	r.Village = addr.Parts.Village
+	return r
+}
+
+func (c *Places) residence(code, address string, addr normalize.AddressResult) Residence {
 	if code == "" && address == "" {
 		return Residence{Subtype: "MISSING"}
-	}
-	var addr normalize.AddressResult
-	if address != "" {
-		addr = c.Addr.Parse(address)
 	}
 	fromAddress := func() string {
 		if addr.Status != normalize.AddressUnresolved && len(addr.Current) > 0 {

@@ -39,7 +39,7 @@ func (e *NotTruthError) Error() string {
 
 // ReadTruth reads the defects the generator injected from truth.parquet or
 // truth.csv (by extension; a directory means its truth.parquet, else its
-// truth.csv). A file without every column of record.TruthColumns is
+// truth.csv). A file without every required column of record.TruthColumns is
 // refused with a *NotTruthError. In a CSV file, the apostrophes guarding
 // cells against formula injection are removed (csvcell.Unguard).
 func ReadTruth(path string) ([]record.Truth, error) {
@@ -82,11 +82,11 @@ func ReadTruth(path string) ([]record.Truth, error) {
 	return rows, nil
 }
 
-// truthColumns checks that found has every truth column.
+// truthColumns checks that found has every required truth column.
 func truthColumns(path string, found []string) error {
 	var missing []string
 	for _, c := range record.TruthColumns {
-		if !slices.Contains(found, c.Name) {
+		if c.Required && !slices.Contains(found, c.Name) {
 			missing = append(missing, c.Name)
 		}
 	}
@@ -124,7 +124,9 @@ func readTruthCSV(path string) ([]record.Truth, error) {
 		}
 		var t record.Truth
 		for i, c := range record.TruthColumns {
-			*c.Field(&t) = csvcell.Unguard(row[at[i]])
+			if at[i] >= 0 {
+				*c.Field(&t) = csvcell.Unguard(row[at[i]])
+			}
 		}
 		out = append(out, t)
 	}

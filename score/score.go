@@ -19,6 +19,10 @@ type Row struct {
 	Truth         int // injected defects
 	Found         int // findings
 	Correct       int // findings that match an injected defect
+	// Consequences counts the findings that match an expected non-finding
+	// of the truth (record.ExpectNone): a defect's consequence reported as
+	// a defect of its own. They count in Found like any extra finding.
+	Consequences int
 }
 
 // Precision is Correct/Found (1 when nothing was found).
@@ -50,6 +54,11 @@ type Result struct {
 	// FalsePositives and FalseNegatives list the keys that did not match,
 	// at most MaxExamples per rule and subtype.
 	FalsePositives, FalseNegatives []Key
+	// Consequential marks the false positives that are expected
+	// non-findings of the truth.
+	Consequential map[Key]bool
+	// NotFindings is the number of expected non-findings in the truth.
+	NotFindings int
 }
 
 // MaxExamples bounds the false positives and negatives kept per subtype.
@@ -96,14 +105,19 @@ func Compare(findings []record.Finding, truth []record.Truth) Result {
 		return r
 	}
 	want := make(map[Key]bool, len(truth))
+	not := map[Key]bool{}
 	for _, t := range truth {
 		k := TruthKey(t)
+		if t.Expect == record.ExpectNone {
+			not[k] = true
+			continue
+		}
 		if !want[k] {
 			want[k] = true
 			row(t.Rule, t.Subtype).Truth++
 		}
 	}
-	var res Result
+	res := Result{NotFindings: len(not)}
 	seen := make(map[Key]bool, len(findings))
 	examples := map[group]int{}
 	for _, f := range findings {
@@ -116,7 +130,17 @@ func Compare(findings []record.Finding, truth []record.Truth) Result {
 		r.Found++
 		if want[k] {
 			r.Correct++
-		} else if g := (group{f.Rule, f.Subtype}); examples[g] < MaxExamples {
+			continue
+		}
+		if not[k] {
+			r.Consequences++
+			res.Total.Consequences++
+			if res.Consequential == nil {
+				res.Consequential = map[Key]bool{}
+			}
+			res.Consequential[k] = true
+		}
+		if g := (group{f.Rule, f.Subtype}); examples[g] < MaxExamples {
 			examples[g]++
 			res.FalsePositives = append(res.FalsePositives, k)
 		}
@@ -124,6 +148,9 @@ func Compare(findings []record.Finding, truth []record.Truth) Result {
 	missed := map[group]int{}
 	for _, t := range truth {
 		k := TruthKey(t)
+		if t.Expect == record.ExpectNone {
+			continue
+		}
 		if g := (group{t.Rule, t.Subtype}); !seen[k] && missed[g] < MaxExamples {
 			missed[g]++
 			seen[k] = true
@@ -158,13 +185,25 @@ func (r Result) WriteTable(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.4f\t\n", row.Rule, row.Subtype,
 			row.Truth, row.Found, row.Correct, row.Precision(), row.Recall(), row.F1())
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.NotFindings > 0 {
+		_, err := fmt.Fprintf(w, "expected non-findings (consequences of a defect): %d, reported: %d\n",
+			r.NotFindings, r.Total.Consequences)
+		return err
+	}
+	return nil
 }
 
 // WriteMisses prints the false positives and negatives kept as examples.
 func (r Result) WriteMisses(w io.Writer) {
 	for _, k := range r.FalsePositives {
-		fmt.Fprintf(w, "false positive  %s %s %s %s\n", k.Rule, k.Subtype, k.Source, k.Ref)
+		what := "false positive "
+		if r.Consequential[k] {
+			what = "consequence    " // an expected non-finding reported
+		}
+		fmt.Fprintf(w, "%s %s %s %s %s\n", what, k.Rule, k.Subtype, k.Source, k.Ref)
 	}
 	for _, k := range r.FalseNegatives {
 		fmt.Fprintf(w, "missed          %s %s %s %s\n", k.Rule, k.Subtype, k.Source, k.Ref)

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/doisanh/doisanh/record"
@@ -61,5 +62,36 @@ func TestCompare(t *testing.T) {
 	}
 	if r := rows[len(rows)-1]; r.Rule != "TOTAL" || r.Truth != 4 || r.Correct != 2 || r.Recall != 0.5 {
 		t.Errorf("JSONRows total = %+v", r)
+	}
+}
+
+// TestCompareNotFindings: a truth row marked as an expected non-finding is
+// no defect to find; a finding that matches it counts against precision
+// like any extra one, and is counted as a consequence reported.
+func TestCompareNotFindings(t *testing.T) {
+	truth := []record.Truth{
+		{Rule: "SPOUSE_CONFLICT", Subtype: "MULTIPLE", Source: "population", SourceKey: "b"},
+		{Rule: "SPOUSE_CONFLICT", Subtype: "NOT_RECIPROCAL", Source: "population", SourceKey: "c", Expect: record.ExpectNone},
+		{Rule: "ID_INVALID", Subtype: "PROVINCE", Source: "population", SourceKey: "d", Expect: record.ExpectNone},
+	}
+	findings := []record.Finding{
+		{Rule: "SPOUSE_CONFLICT", Subtype: "MULTIPLE", Source: "population", SourceKey: "b"},
+		{Rule: "SPOUSE_CONFLICT", Subtype: "NOT_RECIPROCAL", Source: "population", SourceKey: "c"}, // a consequence
+	}
+	res := Compare(findings, truth)
+	if res.Total.Truth != 1 || res.Total.Found != 2 || res.Total.Correct != 1 || res.Total.Consequences != 1 {
+		t.Errorf("total = %+v, want truth 1, found 2, correct 1, consequences 1", res.Total)
+	}
+	if res.NotFindings != 2 || len(res.FalseNegatives) != 0 {
+		t.Errorf("%d expected non-findings, missed %v; want 2 and none missed", res.NotFindings, res.FalseNegatives)
+	}
+	var b strings.Builder
+	res.WriteMisses(&b)
+	if !strings.Contains(b.String(), "consequence     SPOUSE_CONFLICT NOT_RECIPROCAL population c") {
+		t.Errorf("misses do not name the consequence:\n%s", b.String())
+	}
+	b.Reset()
+	if err := res.WriteTable(&b); err != nil || !strings.Contains(b.String(), "expected non-findings (consequences of a defect): 2, reported: 1") {
+		t.Errorf("table (%v):\n%s", err, b.String())
 	}
 }

@@ -13,10 +13,13 @@ import (
 
 type truthRow = record.Truth
 
-// defect is one planned defect: its truth row and how to apply it.
+// defect is one planned defect: its truth row, how to apply it, and the
+// consequences it has that the rules must not report (truth rows with
+// Expect "none").
 type defect struct {
 	truth truthRow
 	apply func()
+	not   []truthRow
 }
 
 // injector plans defects on the baseline model. Planning reads only the
@@ -30,6 +33,12 @@ type injector struct {
 	nameDate map[uint64]uint32  // register people per folded name + birth date
 	byYGP    map[uint32][]int32 // adults by birth year, gender and province
 	nBase    int                // people before defects
+	// second lists people close to a defect (the partner of a spouse
+	// defect, the first registration of a double one) who may take one
+	// defect more on their own records: a household with two defects.
+	second      []int32
+	nextSecond  int
+	secondAccts map[int32][]accountRef // their records, built on first use
 }
 
 // invalidProvinces are 3-digit prefixes that are no province code.
@@ -80,6 +89,7 @@ func (m *model) injectDefects() ([]truthRow, int) {
 		}
 		d.apply()
 		truth = append(truth, d.truth)
+		truth = append(truth, d.not...)
 	}
 	return truth, fixed
 }
@@ -111,8 +121,11 @@ func (in *injector) count(rule, sub string, eligible int) int {
 	return max(1, int(math.Round(rate*float64(eligible))))
 }
 
-func (in *injector) add(t truthRow, apply func()) {
-	in.plan = append(in.plan, defect{t, apply})
+func (in *injector) add(t truthRow, apply func(), not ...truthRow) {
+	for i := range not {
+		not[i].Expect = record.ExpectNone
+	}
+	in.plan = append(in.plan, defect{t, apply, not})
 }
 
 // pick returns a random index below n for which ok holds: random tries,
@@ -279,7 +292,15 @@ func sourceName(sub string) string {
 	return "tax"
 }
 
-// dupPerson: a copy of a person under a new ID in another household.
+// dupPerson: a copy of a person under a new ID, registered again the way
+// real double registrations are: the second number often issued by another
+// province (with that province as the place of birth registration); the
+// same address written differently in another household (60 %), in the
+// same household (10 %) or another commune after a move (30 %); the same
+// old CMND on both rows (half the time, always after a move); the same
+// parents where the register names them. Each copy keeps at least one of
+// the same village, the same CMND or the same parents: a copy with none
+// of them is one nobody could tell from a namesake.
 func (in *injector) dupPerson(rule, sub string) {
 	m := in.m
 	for range in.count(rule, sub, in.nBase) {
@@ -288,18 +309,45 @@ func (in *injector) dupPerson(rule, sub string) {
 			return
 		}
 		in.use(a)
-		h := m.newHome()
+		in.second = append(in.second, a)
 		src := *in.pt(a)
 		c := person{
 			name: src.name, birth: src.birth, female: src.female, prov: src.prov, provStyle: src.provStyle,
 			prec: src.prec, father: src.father, mother: src.mother, spouse: -1, relation: relHead,
-			household: h.household, place: h.place, legacy: h.legacy, village: h.village,
-			omit: true, used: true,
+			household: src.household, place: src.place, legacy: src.legacy, village: src.village,
+			villageAlt: true, omit: true, used: true, parentsOf: a + 1,
+		}
+		if m.chance(0.5) && len(m.provs) > 1 {
+			c.prov = uint8((int(src.prov) + 1 + m.r.IntN(len(m.provs)-1)) % len(m.provs))
+			c.provStyle = uint8(m.r.IntN(3))
+		}
+		keepsOld := src.oldID != "" && m.chance(0.5)
+		switch x := m.r.Float64(); {
+		case x < 0.1:
+			if src.relation == relChild {
+				c.relation = relChild
+			}
+		case x < 0.7 || src.oldID == "" && src.father < 0 && src.mother < 0:
+			m.households++
+			c.household = int32(m.households)
+		default: // moved: only the CMND or the parents tell
+			h := m.newHome()
+			c.household, c.place, c.legacy, c.village, c.villageAlt = h.household, h.place, h.legacy, h.village, false
+			keepsOld = src.oldID != ""
+		}
+		if keepsOld {
+			c.oldID = src.oldID
 		}
 		c.id = m.newID(m.provs[c.prov].code, int(c.birth.y), c.female)
 		m.people = append(m.people, c)
 		ci := len(m.people) - 1
-		in.add(popTruth(rule, sub, c.id, src.id, c.id), func() { m.people[ci].omit = false })
+		// A second number issued by another province says so in its prefix
+		// and in birth_reg_province alike: no ID_INVALID/PROVINCE.
+		var not []truthRow
+		if c.prov != src.prov {
+			not = append(not, popTruth(rules.IDInvalid, "PROVINCE", c.id, c.id, ""))
+		}
+		in.add(popTruth(rule, sub, c.id, src.id, c.id), func() { m.people[ci].omit = false }, not...)
 	}
 }
 
@@ -375,6 +423,7 @@ func (in *injector) spouse(rule, sub string) {
 			switch sub {
 			case "NOT_RECIPROCAL":
 				in.use(a, b)
+				in.second = append(in.second, b)
 				in.add(popTruth(rule, sub, A.id, A.id, B.id), func() {
 					m.people[b].spouseSet, m.people[b].spouseID, m.people[b].spouseNm = true, "", ""
 				})
@@ -384,14 +433,19 @@ func (in *injector) spouse(rule, sub string) {
 					return
 				}
 				in.use(a, b, c)
-				in.add(popTruth(rule, sub, B.id, B.id, in.pt(c).id), func() {
+				C := in.pt(c)
+				// C's claim is one of B's several spouses, not a pair of its own.
+				in.add(popTruth(rule, sub, B.id, B.id, C.id), func() {
 					m.people[c].spouseSet, m.people[c].spouseID, m.people[c].spouseNm = true, m.people[b].id, m.people[b].name
-				})
+				}, popTruth(rule, "NOT_RECIPROCAL", C.id, C.id, B.id))
 			case "OLD_ID":
 				in.use(a, b)
+				in.second = append(in.second, b)
+				// The CMND is nobody's person_id, and B, who names A, is named
+				// back by it: neither is a finding of its own.
 				in.add(popTruth(rule, sub, A.id, A.id, B.id), func() {
 					m.people[a].spouseSet, m.people[a].spouseID, m.people[a].spouseNm = true, m.people[b].oldID, m.people[b].name
-				})
+				}, popTruth(rule, "NOT_FOUND", A.id, A.id, ""), popTruth(rule, "NOT_RECIPROCAL", B.id, B.id, A.id))
 			}
 		case "NOT_FOUND", "SELF":
 			s, ok := in.pick(in.nBase, func(i int32) bool { return in.freeAdult(i) && in.single(i) })
@@ -601,13 +655,79 @@ func (in *injector) pickAccount(ok func(a *account, p *person) bool) (accts *[]a
 	return accts, k, src, true
 }
 
+// pickSecond picks a free, active record for which ok holds of the next
+// person of in.second who has one, and marks it used; the person stays
+// used by the defect that put them there.
+func (in *injector) pickSecond(ok func(a *account, p *person) bool) (accts *[]account, k int32, src string, found bool) {
+	m := in.m
+	if in.secondAccts == nil {
+		// The people of in.second in random order (spouse partners and
+		// double registrations mixed), and their records, found in one pass.
+		m.r.Shuffle(len(in.second), func(i, j int) { in.second[i], in.second[j] = in.second[j], in.second[i] })
+		in.secondAccts = make(map[int32][]accountRef, len(in.second))
+		for _, o := range in.second {
+			in.secondAccts[o] = nil
+		}
+		for j := range m.tax {
+			if refs, ok := in.secondAccts[m.tax[j].owner]; ok {
+				in.secondAccts[m.tax[j].owner] = append(refs, accountRef{false, int32(j)})
+			}
+		}
+		for j := range m.ins {
+			if refs, ok := in.secondAccts[m.ins[j].owner]; ok {
+				in.secondAccts[m.ins[j].owner] = append(refs, accountRef{true, int32(j)})
+			}
+		}
+	}
+	for in.nextSecond < len(in.second) {
+		owner := in.second[in.nextSecond]
+		in.nextSecond++
+		p := in.pt(owner)
+		if p.dead || p.second {
+			continue
+		}
+		for _, ref := range in.secondAccts[owner] {
+			accts, src = &m.tax, "tax"
+			if ref.ins {
+				accts, src = &m.ins, "insurance"
+			}
+			if a := &(*accts)[ref.k]; !a.used && !a.omit && ok(a, p) {
+				a.used = true
+				p.second = true
+				return accts, ref.k, src, true
+			}
+		}
+	}
+	return nil, 0, "", false
+}
+
+// accountRef is a tax (ins false) or insurance record by index.
+type accountRef struct {
+	ins bool
+	k   int32
+}
+
 // fieldMismatch: a linked tax or insurance record with one field wrong.
 func (in *injector) fieldMismatch(rule, sub string) {
 	m := in.m
-	for range in.count(rule, sub, len(m.tax)+len(m.ins)) {
-		accts, k, src, ok := in.pickAccount(func(a *account, p *person) bool {
+	n := in.count(rule, sub, len(m.tax)+len(m.ins))
+	for i := range n {
+		eligible := func(a *account, p *person) bool {
 			return !p.dead && a.status == stActive && (sub != "BIRTH_DATE" || p.prec == precFull)
-		})
+		}
+		// A tenth of them on the records of someone close to another
+		// defect (in.second): their spouse's row or their double
+		// registration is wrong too, and each is found on its own.
+		var accts *[]account
+		var k int32
+		var src string
+		ok := false
+		if i < max(1, n/10) {
+			accts, k, src, ok = in.pickSecond(eligible)
+		}
+		if !ok {
+			accts, k, src, ok = in.pickAccount(eligible)
+		}
 		if !ok {
 			return
 		}
@@ -687,8 +807,11 @@ func (in *injector) idMismatch(rule, sub string) {
 	m := in.m
 	for range in.count(rule, sub, len(m.tax)+len(m.ins)) {
 		accts, k, src, ok := in.pickAccount(func(a *account, p *person) bool {
+			// Without a usable ID the record is found by name and birth date:
+			// the register must write the full date, or a namesake born the
+			// same year with a partial date on the register fits as well.
 			return !p.dead && a.status == stActive && in.nameDate[nameDateKey(p.name, p.birth)] == 1 &&
-				(sub != "OLD_ID" || p.oldID != "") && len(p.id) == 12
+				(sub != "OLD_ID" || p.oldID != "") && (sub == "OLD_ID" || p.prec == precFull) && len(p.id) == 12
 		})
 		if !ok {
 			return

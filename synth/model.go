@@ -86,6 +86,12 @@ type person struct {
 	place     int32 // index into geography.places
 	legacy    int16 // index into place.legacy for a legacy-style address; -1 for 2025 style
 	village   uint16
+	// villageAlt: the village is written another way ("xóm 03" for "Xóm 3"):
+	// a second registration of one address.
+	villageAlt bool
+	// parentsOf is 1 + the index of the person whose parents' names this
+	// row writes when its parents are not on the register; 0: its own.
+	parentsOf int32
 	prov      uint8 // index into birthProvinces
 	provStyle uint8
 	prec      uint8
@@ -102,6 +108,7 @@ type person struct {
 	taxIsID   bool // one of the person's tax codes is their person_id
 	hasEvent  bool // subject or partner of a civil event
 	used      bool // involved in a defect
+	second    bool // took a second defect on their records (injector.second)
 	married   bool // has a marriage event
 	remarried bool
 }

@@ -218,6 +218,37 @@ func village(level string, place int32, n uint16) string {
 	return "Thôn " + num
 }
 
+// writtenParents returns the names of person k's parents as the register
+// writes them when the parents are not on it themselves: the register
+// keeps the parents' names of most people (80 % of those born from 1960,
+// half of those born before). They come from a generator of their own,
+// seeded by the seed and k, so that they draw nothing from the model's
+// and the rows' random streams. "" when none are written.
+func (m *model) writtenParents(k int32) (father, mother string) {
+	p := &m.people[k]
+	r := rand.New(rand.NewPCG(m.opts.Seed^0x70617265, uint64(k)))
+	share := 0.8
+	if p.birth.y < 1960 {
+		share = 0.5
+	}
+	if r.Float64() >= share {
+		return "", ""
+	}
+	surname, _, _ := strings.Cut(p.name, " ")
+	return m.names.fullName(r, surname, false), m.names.fullName(r, m.names.surname(r), true)
+}
+
+// villageOtherWay writes a village as a second clerk would: the unit word
+// in lower case and the number with two digits ("Xóm 3" → "xóm 03").
+func villageOtherWay(vil string) string {
+	i := strings.LastIndexByte(vil, ' ')
+	n := vil[i+1:]
+	if len(n) == 1 {
+		n = "0" + n
+	}
+	return strings.ToLower(vil[:i+1]) + n
+}
+
 var levelAbbrev = map[string]string{
 	"Xã": "X.", "Phường": "P.", "Thị trấn": "TT.", "Huyện": "H.", "Thị xã": "TX.",
 	"Thành phố": "TP.", "Quận": "Q.", "Tỉnh": "T.", "Tổ dân phố": "TDP", "Đặc khu": "Đặc khu",
@@ -239,6 +270,9 @@ func (rd *renderer) address(p *person, population bool) (addr, code string) {
 	g := rd.m.geo
 	pl := &g.places[p.place]
 	vil := village(pl.level, p.place, p.village)
+	if p.villageAlt {
+		vil = villageOtherWay(vil)
+	}
 	modern := vil + ", " + pl.fullName() + ", " + g.provinceFull
 	if population {
 		switch p.res {
@@ -334,6 +368,15 @@ func (rd *renderer) person(i int, out *record.Person) {
 	if p.mother >= 0 {
 		f := &m.people[p.mother]
 		out.MotherID, out.MotherName = rd.id(f.id), rd.name(f.name, false)
+	}
+	if p.father < 0 && p.mother < 0 {
+		k := int32(i)
+		if p.parentsOf > 0 {
+			k = p.parentsOf - 1
+		}
+		if f, mo := m.writtenParents(k); f != "" {
+			out.FatherName, out.MotherName = rd.name(f, false), rd.name(mo, false)
+		}
 	}
 	out.Address, out.CommuneCode = rd.address(p, true)
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
 
@@ -57,6 +58,12 @@ type Options struct {
 
 	Format string `json:"format"` // FormatParquet (default), FormatCSV or FormatBoth
 
+	// Twice lists the files given twice: their rows written twice over,
+	// as an export run twice into one file ("population", "tax",
+	// "insurance", "civil"). The truth does not change: a repeated row is
+	// no defect, and repeating a file must add no finding.
+	Twice []string `json:"twice,omitempty"`
+
 	// Progress, when set, receives one line per phase.
 	Progress func(string) `json:"-"`
 }
@@ -80,6 +87,9 @@ type Report struct {
 	Truth   []SubtypeCount `json:"truth"`
 	// Fixed is the number of defects planned but left unapplied (Options.Fixed).
 	Fixed int `json:"fixed"`
+	// NotFindings is the number of truth rows that are expected
+	// non-findings (record.ExpectNone): consequences of a defect.
+	NotFindings int `json:"not_findings"`
 }
 
 // FileCount is the number of rows written to one file.
@@ -136,6 +146,13 @@ func (o Options) Validate() error {
 		return fmt.Errorf("fixed %g: want a fraction between 0 and 1", o.Fixed)
 	case o.Noise < 0 || o.Noise > 10:
 		return fmt.Errorf("noise %g: want a scale between 0 and 10", o.Noise)
+	}
+	for _, f := range o.Twice {
+		switch f {
+		case "population", "tax", "insurance", "civil":
+		default:
+			return fmt.Errorf("twice %q: want population, tax, insurance or civil", f)
+		}
 	}
 	switch o.Format {
 	case "", FormatParquet, FormatCSV, FormatBoth:
@@ -222,6 +239,11 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	progress("write: %s (%s)", strings.Join(parts, ", "), since(t))
 
 	rep := Report{Options: opts, Files: files, Truth: countTruth(truth), Fixed: fixed}
+	for _, t := range truth {
+		if t.Expect == record.ExpectNone {
+			rep.NotFindings++
+		}
+	}
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return Report{}, err
@@ -235,15 +257,16 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
-// countTruth counts truth rows per rule and subtype, in catalogue order,
-// listing every subtype of the catalogue (with 0 when none).
+// countTruth counts the defects of truth (the rows that are no expected
+// non-finding) per rule and subtype, in catalogue order, listing every
+// subtype of the catalogue (with 0 when none).
 func countTruth(truth []truthRow) []SubtypeCount {
 	var out []SubtypeCount
 	for _, r := range rules.Catalog {
 		for _, s := range r.Subtypes {
 			n := 0
 			for _, t := range truth {
-				if t.Rule == r.Code && t.Subtype == s.Code {
+				if t.Rule == r.Code && t.Subtype == s.Code && t.Expect == "" {
 					n++
 				}
 			}

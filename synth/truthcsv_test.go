@@ -21,7 +21,7 @@ func TestTruthCSVGuarded(t *testing.T) {
 		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "tax", SourceKey: "=HYPERLINK(\"x\")", PersonID: "-2+3", Field: "@f"},
 		{Rule: "DUP_ID", Subtype: "TAX", Source: "tax", SourceKey: "'=1", PersonID: "040085000001", RelatedPersonID: "+1"},
 	}
-	if _, err := writeSource(context.Background(), dir, "truth", FormatCSV, record.TruthColumns, len(truth),
+	if _, err := writeSource(context.Background(), dir, "truth", FormatCSV, nil, record.TruthColumns, len(truth),
 		func(i int, row *record.Truth) bool { *row = truth[i]; return true }); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestTruthCSVGuarded(t *testing.T) {
 	}
 
 	pop := []record.Person{{PersonID: "-1", FullName: "=x"}}
-	if _, err := writeSource(context.Background(), dir, "population", FormatCSV, record.PersonSchema.Columns, 1,
+	if _, err := writeSource(context.Background(), dir, "population", FormatCSV, nil, record.PersonSchema.Columns, 1,
 		func(i int, row *record.Person) bool { *row = pop[i]; return true }); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -169,13 +170,19 @@ func (s *sink[T]) close() error {
 
 // writeSource renders n entities with fill (skipping those it reports
 // false for) into name.parquet / name.csv and returns the rows written.
-func writeSource[T any](ctx context.Context, dir, name, format string, cols []record.Column[T], n int, fill func(i int, row *T) bool) (int, error) {
+// A file named in twice is written twice over.
+func writeSource[T any](ctx context.Context, dir, name, format string, twice []string, cols []record.Column[T], n int, fill func(i int, row *T) bool) (int, error) {
 	s, err := newSink[T](dir, name, format, cols)
 	if err != nil {
 		return 0, fmt.Errorf("write %s: %w", name, err)
 	}
-	for i := range n {
-		if i%65536 == 0 && ctx.Err() != nil {
+	total := n
+	if slices.Contains(twice, name) {
+		total = 2 * n
+	}
+	for j := range total {
+		i := j % n
+		if j%65536 == 0 && ctx.Err() != nil {
 			s.close()
 			return 0, ctx.Err()
 		}
@@ -203,7 +210,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 	jobs := [...]func() (int, error){
 		func() (int, error) {
 			rd := newRenderer(m, saltPopulation)
-			return writeSource(ctx, dir, "population", format, record.PersonSchema.Columns, len(m.people), func(i int, row *record.Person) bool {
+			return writeSource(ctx, dir, "population", format, m.opts.Twice, record.PersonSchema.Columns, len(m.people), func(i int, row *record.Person) bool {
 				if p := &m.people[i]; p.ghost || p.omit {
 					return false
 				}
@@ -213,7 +220,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 		},
 		func() (int, error) {
 			rd := newRenderer(m, saltTax)
-			return writeSource(ctx, dir, "tax", format, record.TaxSchema.Columns, len(m.tax), func(i int, row *record.TaxRecord) bool {
+			return writeSource(ctx, dir, "tax", format, m.opts.Twice, record.TaxSchema.Columns, len(m.tax), func(i int, row *record.TaxRecord) bool {
 				if m.tax[i].omit {
 					return false
 				}
@@ -223,7 +230,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 		},
 		func() (int, error) {
 			rd := newRenderer(m, saltInsurance)
-			return writeSource(ctx, dir, "insurance", format, record.InsuranceSchema.Columns, len(m.ins), func(i int, row *record.InsuranceRecord) bool {
+			return writeSource(ctx, dir, "insurance", format, m.opts.Twice, record.InsuranceSchema.Columns, len(m.ins), func(i int, row *record.InsuranceRecord) bool {
 				if m.ins[i].omit {
 					return false
 				}
@@ -233,7 +240,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 		},
 		func() (int, error) {
 			rd := newRenderer(m, saltCivil)
-			return writeSource(ctx, dir, "civil", format, record.CivilSchema.Columns, len(m.events), func(i int, row *record.CivilEvent) bool {
+			return writeSource(ctx, dir, "civil", format, m.opts.Twice, record.CivilSchema.Columns, len(m.events), func(i int, row *record.CivilEvent) bool {
 				if m.events[i].omit {
 					return false
 				}
@@ -242,7 +249,7 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 			})
 		},
 		func() (int, error) {
-			return writeSource(ctx, dir, "truth", format, record.TruthColumns, len(truth), func(i int, row *record.Truth) bool {
+			return writeSource(ctx, dir, "truth", format, nil, record.TruthColumns, len(truth), func(i int, row *record.Truth) bool {
 				*row = truth[i]
 				return true
 			})

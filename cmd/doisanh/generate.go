@@ -58,6 +58,7 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 	f.BoolVar(&opts.BenignOnly, "benign-only", false, "inject no defect, only benign noise (empty truth)")
 	f.Float64Var(&opts.Fixed, "fixed", 0, "share of defects fixed in the field: left out, all else identical")
 	f.StringVar(&opts.Format, "format", opts.Format, "parquet, csv or both")
+	f.StringSliceVar(&opts.Twice, "twice", nil, "files given twice, their rows written twice over: population, tax, insurance, civil")
 	f.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	return cmd
 }
