@@ -403,6 +403,12 @@ func appendDecimal(dst []byte, v parquet.Value, scale int32) []byte {
 		neg = x.Sign() < 0
 		digits = x.Abs(x).Append(nil, 10)
 	}
+	return appendScaled(dst, neg, digits, scale)
+}
+
+// appendScaled appends the decimal digits of an unscaled integer (its
+// sign apart) with scale decimal places.
+func appendScaled(dst []byte, neg bool, digits []byte, scale int32) []byte {
 	if neg {
 		dst = append(dst, '-')
 	}
