@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/doisanh/doisanh/record"
@@ -20,23 +21,29 @@ const benchRows = 200_000
 func BenchmarkRead(b *testing.B) {
 	dir := b.TempDir()
 	rows := people(benchRows)
+	none := func() {}
 	plain := filepath.Join(dir, "people.parquet")
 	dict := filepath.Join(dir, "people-dict.parquet")
 	csvPath := filepath.Join(dir, "people.csv")
-	writePersons(b, plain, rows, 0)
-	writeArrowPeople(b, dict, rows, 64<<10, func(int) bool { return false }, func(int) bool { return false })
-	writePersonsCSV(b, csvPath, rows, ',')
+	// Each file is written the first time a benchmark selected by -bench
+	// needs it, outside the timing.
+	writePlain := sync.OnceFunc(func() { writePersons(b, plain, rows, 0) })
+	writeDict := sync.OnceFunc(func() {
+		writeArrowPeople(b, dict, rows, 64<<10, func(int) bool { return false }, func(int) bool { return false })
+	})
+	writeCSV := sync.OnceFunc(func() { writePersonsCSV(b, csvPath, rows, ',') })
 	dictMapping := Mapping{"addr.line": "address", "addr.commune": "commune_code"}
 	files := []struct {
 		name, path string
 		opts       Options
 		rows       int
+		write      func()
 	}{
-		{"parquet/arrow", plain, Options{}, benchRows},
-		{"parquet/parquet-go", plain, Options{parquetGo: true}, benchRows},
-		{"parquet-dict/arrow", dict, Options{Mapping: dictMapping}, benchRows},
-		{"parquet-dict/parquet-go", dict, Options{Mapping: dictMapping, parquetGo: true}, benchRows},
-		{"csv", csvPath, Options{}, benchRows},
+		{"parquet/arrow", plain, Options{}, benchRows, writePlain},
+		{"parquet/parquet-go", plain, Options{parquetGo: true}, benchRows, writePlain},
+		{"parquet-dict/arrow", dict, Options{Mapping: dictMapping}, benchRows, writeDict},
+		{"parquet-dict/parquet-go", dict, Options{Mapping: dictMapping, parquetGo: true}, benchRows, writeDict},
+		{"csv", csvPath, Options{}, benchRows, writeCSV},
 	}
 	if p := os.Getenv("INGEST_BENCH_PARQUET"); p != "" {
 		files = append(files,
@@ -44,15 +51,18 @@ func BenchmarkRead(b *testing.B) {
 				name, path string
 				opts       Options
 				rows       int
-			}{"file/arrow", p, Options{}, -1},
+				write      func()
+			}{"file/arrow", p, Options{}, -1, none},
 			struct {
 				name, path string
 				opts       Options
 				rows       int
-			}{"file/parquet-go", p, Options{parquetGo: true}, -1})
+				write      func()
+			}{"file/parquet-go", p, Options{parquetGo: true}, -1, none})
 	}
 	for _, f := range files {
 		b.Run(f.name, func(b *testing.B) {
+			f.write()
 			batch := make([]record.Person, DefaultBatchSize)
 			b.ReportAllocs()
 			var read int64
