@@ -122,7 +122,12 @@ func (s *arrowSource) init(r interface {
 	if err := r.bind(headers); err != nil {
 		return err
 	}
-	aprops := pqarrow.ArrowReadProperties{Parallel: true, BatchSize: int64(s.batch), PreAllocBinaryData: true}
+	// Parallel stays false: decode runs the columns side by side itself,
+	// each under a recover, so that a panic of the library on a corrupt
+	// file is an error naming the file, row group and column. (Parallel
+	// only makes pqarrow's ReadTable, RecordReader and GetFieldReaders
+	// concurrent, on goroutines of its own that nothing could recover.)
+	aprops := pqarrow.ArrowReadProperties{BatchSize: int64(s.batch), PreAllocBinaryData: true}
 	for _, i := range r.indices() {
 		c := schema.Column(i)
 		if c.MaxRepetitionLevel() > 0 {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -423,6 +424,52 @@ func TestRowsHint(t *testing.T) {
 					t.Errorf("%s: RowsHint = %d, want %d", filepath.Base(path), got, want)
 				}
 				r.Close()
+			}
+		})
+	}
+}
+
+// TestParquetCorruptBytes flips bytes all over a Parquet file (pages,
+// dictionaries, footer): each read ends in rows or in an error naming the
+// file on one line, never in a panic.
+func TestParquetCorruptBytes(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.parquet")
+	writeArrowPeople(t, good, people(3000), 1000, func(i int) bool { return i%5 == 0 }, func(int) bool { return false })
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapping := Mapping{"addr.line": "address", "addr.commune": "commune_code"}
+	for _, e := range parquetReaders {
+		t.Run(e.name, func(t *testing.T) {
+			failed := 0
+			for pos := 4; pos < len(data)-8; pos += len(data) / 60 {
+				for _, mask := range []byte{0x80, 0xff} {
+					d := slices.Clone(data)
+					d[pos] ^= mask
+					bad := filepath.Join(dir, "bad-"+e.name+".parquet")
+					if err := os.WriteFile(bad, d, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					func() {
+						defer func() {
+							if p := recover(); p != nil {
+								t.Errorf("byte %d ^ %#x: panic: %v", pos, mask, p)
+							}
+						}()
+						_, _, _, err := readFile(t, bad, record.PersonSchema, Options{Mapping: mapping, BatchSize: 256, parquetGo: e.parquetGo})
+						if err != nil {
+							failed++
+							if !strings.Contains(err.Error(), "bad-"+e.name+".parquet") || strings.Contains(err.Error(), "\n") {
+								t.Errorf("byte %d ^ %#x: error %q", pos, mask, err)
+							}
+						}
+					}()
+				}
+			}
+			if failed == 0 {
+				t.Error("no corruption was detected")
 			}
 		})
 	}
