@@ -382,6 +382,25 @@ func isPlain(v string) bool {
 	return seen&high == 0 || utf8.ValidString(v)
 }
 
+// plainValues reports whether every value of a string or binary batch,
+// given by its offsets and the value bytes they index (from offsets[0]),
+// is valid UTF-8 without control characters, looking at the bytes in one
+// pass: they are, and every value starts on a character boundary, so no
+// character straddles two values. When it returns false, some value may
+// still be plain: each is then checked on its own.
+func plainValues(offsets []int32, data []byte) bool {
+	if len(offsets) < 2 || !isPlain(bytesText(data)) {
+		return false
+	}
+	base := offsets[0]
+	for _, o := range offsets[1 : len(offsets)-1] {
+		if k := int(o - base); k < len(data) && !utf8.RuneStart(data[k]) {
+			return false
+		}
+	}
+	return true
+}
+
 // fill writes the text of arr's values to dst, and to plain whether each
 // is valid UTF-8 without control characters; rest is the path of the leaf
 // below arr when arr is a struct.
@@ -533,6 +552,13 @@ func (c *arrowColumn) fill(arr arrow.Array, rest []string, dst []string, plain [
 	default:
 		return fmt.Errorf("column %s: unsupported type %s", c.name, arr.DataType())
 	}
+	allPlain := false
+	switch v := arr.(type) {
+	case *array.String:
+		allPlain = plainValues(v.ValueOffsets(), v.ValueBytes())
+	case *array.Binary:
+		allPlain = plainValues(v.ValueOffsets(), v.ValueBytes())
+	}
 	nulls := arr.NullN() > 0
 	for i := range dst {
 		if nulls && arr.IsNull(i) {
@@ -540,7 +566,7 @@ func (c *arrowColumn) fill(arr arrow.Array, rest []string, dst []string, plain [
 			continue
 		}
 		v := text(i)
-		dst[i], plain[i] = v, isPlain(v)
+		dst[i], plain[i] = v, allPlain || isPlain(v)
 	}
 	return nil
 }

@@ -200,3 +200,51 @@ func TestIsPlain(t *testing.T) {
 		t.Fatalf("only %d cases", n)
 	}
 }
+
+// TestPlainValues checks the one-pass test of a string batch against the
+// test of each value, with characters and C1 controls cut across values.
+func TestPlainValues(t *testing.T) {
+	tests := [][]string{
+		{"Nguyễn Văn An", "Trần Thị Bình", "", "Xóm 6, xã Nghi Phú"},
+		{"ab\xc3", "\xa0cd"},  // "à" cut in two: neither value is UTF-8
+		{"ab\xc2", "\x85cd"},  // a C1 control cut in two
+		{"Lê", "Thị\tHoa"},    // a tab: allowed
+		{"Lê", "Thị\x1bHoa"},  // ESC
+		{"\xe1\xbb", "\x85x"}, // a three-byte character cut
+		{"ễ", "ễ", "\xff"},
+		{"a"},
+		{"", "", ""},
+	}
+	mem := memory.NewGoAllocator()
+	for _, vals := range tests {
+		for _, null := range []bool{false, true} {
+			b := array.NewStringBuilder(mem)
+			for i, v := range vals {
+				if null && i == 1 {
+					b.AppendNull()
+					continue
+				}
+				b.Append(v)
+			}
+			arr := b.NewArray()
+			b.Release()
+			var c arrowColumn
+			dst := make([]string, len(vals))
+			plain := make([]bool, len(vals))
+			if err := c.fill(arr, nil, dst, plain); err != nil {
+				t.Fatal(err)
+			}
+			for i := range vals {
+				want := vals[i]
+				if null && i == 1 {
+					want = ""
+				}
+				if dst[i] != want || plain[i] != isPlain(want) {
+					t.Errorf("%q (null at 1: %v): value %d = %q plain %v, want %q plain %v",
+						vals, null, i, dst[i], plain[i], want, isPlain(want))
+				}
+			}
+			arr.Release()
+		}
+	}
+}
