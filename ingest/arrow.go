@@ -17,7 +17,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	pq "github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -29,11 +28,11 @@ import (
 // column up to GOMAXPROCS, and each is turned into text on the goroutine
 // that decoded it; the row loop then only hands the texts out.
 //
-// Strings of string and binary columns are not copied: they point into
-// the batch's Arrow value buffers (or a column's dictionary), which the Go
-// allocator gives and never reuses (memory.GoAllocator frees nothing; the
-// garbage collector does once no string points into a buffer). Numbers,
-// dates and times are written into a per-column arena.
+// Arrow's buffers come from a poolAllocator and are recycled batch after
+// batch, so nothing handed out points into them: the value bytes of a
+// string or binary batch are copied into one allocation per column and
+// batch (a dictionary's once per dictionary), which the strings share;
+// numbers, dates and times are written into a per-column arena.
 type arrowSource struct {
 	path   string
 	f      *os.File
@@ -104,7 +103,7 @@ func (s *arrowSource) init(r interface {
 	if _, err := s.f.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PAR1" {
 		return fmt.Errorf("%s: not a Parquet file (it does not start with PAR1)", s.path)
 	}
-	mem := memory.NewGoAllocator()
+	mem := new(poolAllocator)
 	props := pq.NewReaderProperties(mem)
 	// Read column chunks through a buffer rather than whole, so memory
 	// stays bounded by the batch whatever the row group size.
@@ -450,13 +449,13 @@ func (c *arrowColumn) fill(arr arrow.Array, rest []string, dst []string, plain [
 	var text func(i int) string
 	switch v := arr.(type) {
 	case *array.String:
-		text = v.Value
-	case *array.LargeString:
-		text = v.Value
+		text = ownValues(v.ValueOffsets(), v.ValueBytes())
 	case *array.Binary:
-		text = func(i int) string { return bytesText(v.Value(i)) }
+		text = ownValues(v.ValueOffsets(), v.ValueBytes())
+	case *array.LargeString:
+		text = func(i int) string { return a.copy(unsafe.Slice(unsafe.StringData(v.Value(i)), len(v.Value(i)))) }
 	case *array.LargeBinary:
-		text = func(i int) string { return bytesText(v.Value(i)) }
+		text = func(i int) string { return a.copy(v.Value(i)) }
 	case array.ExtensionArray:
 		if v.ExtensionType().ExtensionName() == "arrow.uuid" {
 			if b, ok := v.Storage().(*array.FixedSizeBinary); ok {
@@ -466,7 +465,7 @@ func (c *arrowColumn) fill(arr arrow.Array, rest []string, dst []string, plain [
 		}
 		return c.fill(v.Storage(), nil, dst, plain)
 	case *array.FixedSizeBinary:
-		text = func(i int) string { return bytesText(v.Value(i)) }
+		text = func(i int) string { return a.copy(v.Value(i)) }
 	case *array.Null:
 		clear(dst)
 		for i := range plain {
@@ -577,6 +576,16 @@ func bytesText(b []byte) string {
 		return ""
 	}
 	return unsafe.String(&b[0], len(b))
+}
+
+// ownValues copies the value bytes of a string or binary batch (indexed by
+// offsets from offsets[0]) into one allocation of their own, since the
+// Arrow buffer is recycled once the batch is released, and returns the
+// text of value i.
+func ownValues(offsets []int32, data []byte) func(i int) string {
+	own := bytesText(append([]byte(nil), data...))
+	base := offsets[0]
+	return func(i int) string { return own[offsets[i]-base : offsets[i+1]-base] }
 }
 
 func formatTime(a *arena, d time.Duration) string {

@@ -84,12 +84,13 @@
 //
 // # Memory
 //
-// Strings read from Parquet through Arrow are not copied: they point into
-// the Arrow value buffer of their column and batch (or the column's
-// dictionary), which the Go allocator gives and never reuses; numbers,
-// dates and times are written into shared 64 KiB chunks, as every value is
-// by the parquet-go reader. A string keeps its buffer or chunk alive for
-// as long as it is referenced. The strings are immutable and stay valid
+// The Arrow reader recycles Arrow's buffers (values, offsets, bitmaps,
+// pages) from batch to batch; the strings it hands out point into a copy
+// of the value bytes of their column and batch (of a dictionary, once per
+// dictionary), one allocation per column and batch. Numbers, dates and
+// times are written into shared 64 KiB chunks, as every value is by the
+// parquet-go reader. A string keeps its copy or chunk alive for as long as
+// it is referenced. The strings are immutable and stay valid
 // after Next reuses the batch slice. The values of one CSV row share one
 // string allocation.
 package ingest
