@@ -29,20 +29,26 @@ func insuranceFields(t *record.InsuranceRecord) sourceFields {
 // the tax and the insurance file. It reads them apart from the full pass
 // that follows, which reports their rejects and counts, so that every
 // record is linked as soon as it is read and none has to be kept whole.
+// The two samples are read side by side and joined tax first, as if read
+// one after the other.
 func (r *run) train(context.Context) (int64, error) {
 	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1, Repeat: r.chk.Repeat})
-	var sample []match.Record
-	var err error
+	var tax, insurance []match.Record
+	var taxErr, insuranceErr error
+	var wg sync.WaitGroup
 	if r.cfg.Tax != "" {
-		if sample, err = sampleSource(r, r.cfg.Tax, record.TaxSchema, taxFields, sample); err != nil {
-			return 0, err
-		}
+		wg.Go(func() { tax, taxErr = sampleSource(r, r.cfg.Tax, record.TaxSchema, taxFields, nil) })
 	}
 	if r.cfg.Insurance != "" {
-		if sample, err = sampleSource(r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, sample); err != nil {
-			return 0, err
-		}
+		wg.Go(func() {
+			insurance, insuranceErr = sampleSource(r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, nil)
+		})
 	}
+	wg.Wait()
+	if err := errors.Join(taxErr, insuranceErr); err != nil {
+		return 0, err
+	}
+	sample := append(tax, insurance...)
 	if _, err := r.linker.Train(sample); err != nil {
 		return 0, err
 	}
