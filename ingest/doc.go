@@ -24,8 +24,19 @@
 // fields may be quoted, lines end in LF or CRLF; .csv.gz is the same,
 // gzip-compressed; a corrupt or truncated .csv.gz fails with the line
 // reached. Parquet files are read row
-// group by row group and, within a group, only the mapped columns, page by
-// page, so memory stays bounded by the batch size whatever the file size.
+// group by row group and, within a group, only the mapped columns, a
+// batch (Options.BatchSize rows) at a time, so memory stays bounded by the
+// batch size whatever the file size.
+//
+// Parquet is read through Apache Arrow (arrow-go's pqarrow) into Arrow
+// arrays, the columns of a batch decoded side by side (one goroutine per
+// column, at most GOMAXPROCS) and turned into text, and checked for
+// UTF-8 and control characters, on the goroutine that decoded them. String
+// columns that every row group stores dictionary-encoded (as pyarrow,
+// DuckDB and Spark write them) are read as Arrow dictionaries: each
+// distinct value is converted and checked once. A file whose schema Arrow
+// cannot convert (a column type pqarrow does not know, even one not
+// mapped) is read with parquet-go instead, page by page on one goroutine.
 //
 // Every value is read as text. Parquet values are converted: strings as
 // written; integers and decimals in decimal notation; floating point values
@@ -73,8 +84,13 @@
 //
 // # Memory
 //
-// Values read from Parquet are copied into shared 64 KiB chunks rather
-// than one allocation each; a string keeps its chunk alive for as long as it
-// is referenced. The strings are immutable and stay valid after Next reuses
-// the batch slice. The values of one CSV row share one string allocation.
+// The Arrow reader recycles Arrow's buffers (values, offsets, bitmaps,
+// pages) from batch to batch; the strings it hands out point into a copy
+// of the value bytes of their column and batch (of a dictionary, once per
+// dictionary), one allocation per column and batch. Numbers, dates and
+// times are written into shared 64 KiB chunks, as every value is by the
+// parquet-go reader. A string keeps its copy or chunk alive for as long as
+// it is referenced. The strings are immutable and stay valid
+// after Next reuses the batch slice. The values of one CSV row share one
+// string allocation.
 package ingest

@@ -90,7 +90,12 @@ func (s *parquetSource) init(r interface {
 	bind([]string) error
 	indices() []int
 	batchSize() int
-}) error {
+}) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: truncated or corrupt Parquet file: %s", s.path, oneLine(fmt.Errorf("%v", p)))
+		}
+	}()
 	st, err := s.f.Stat()
 	if err != nil {
 		return err
@@ -226,7 +231,14 @@ func timeUnit(u *format.TimeUnit) time.Duration {
 	return time.Nanosecond
 }
 
-func (s *parquetSource) read(limit int, row func([]string)) error {
+func (s *parquetSource) read(limit int, row func([]string)) (err error) {
+	defer func() {
+		// parquet-go indexes out of range on some corrupt pages: an error
+		// naming the file, never a crash.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: row group %d: corrupt Parquet data: %s", s.path, s.group, oneLine(fmt.Errorf("%v", p)))
+		}
+	}()
 	for done := 0; done < limit; {
 		if s.left == 0 {
 			if err := s.nextGroup(); err != nil {
@@ -403,6 +415,12 @@ func appendDecimal(dst []byte, v parquet.Value, scale int32) []byte {
 		neg = x.Sign() < 0
 		digits = x.Abs(x).Append(nil, 10)
 	}
+	return appendScaled(dst, neg, digits, scale)
+}
+
+// appendScaled appends the decimal digits of an unscaled integer (its
+// sign apart) with scale decimal places.
+func appendScaled(dst []byte, neg bool, digits []byte, scale int32) []byte {
 	if neg {
 		dst = append(dst, '-')
 	}

@@ -42,6 +42,10 @@ type Options struct {
 	// LegacyText columns may hold legacy text), or "tcvn3", "vni",
 	// "cp1258" (every value is decoded from that encoding). See Encodings.
 	Encoding string
+
+	// parquetGo reads Parquet with parquet-go rather than Arrow (for the
+	// tests and benchmarks that compare the two readers).
+	parquetGo bool
 }
 
 // Stats counts the rows of a file read so far. Read = Used + Rejected, always.
@@ -56,6 +60,7 @@ type Reader[T any] struct {
 	opts   Options
 	cols   []column[T] // the schema's columns present in the file, in schema order
 	src    source
+	plain  plainer            // src, when it checks values as it decodes them
 	enc    normalize.Encoding // the legacy encoding every value is decoded from; Unicode for none
 	legacy []bool             // per bound column: listed in Options.LegacyText
 	stats  Stats
@@ -83,6 +88,11 @@ type source interface {
 	close() error
 }
 
+// plainer is a source that checks values as it decodes them: plain(j)
+// reports whether the current row's value of bound column j is valid
+// UTF-8 without control characters.
+type plainer interface{ plain(j int) bool }
+
 // Open opens a .parquet, .csv or .csv.gz file (by extension, in any case)
 // and checks that it has every required column of schema.
 func Open[T any](path string, schema record.Schema[T], opts Options) (*Reader[T], error) {
@@ -98,7 +108,7 @@ func Open[T any](path string, schema record.Schema[T], opts Options) (*Reader[T]
 	switch {
 	case strings.HasSuffix(lower, ".parquet"):
 		if err = checkContent(path, contentParquet); err == nil {
-			r.src, err = openParquet(r)
+			r.src, err = openParquetSource(r)
 		}
 	case strings.HasSuffix(lower, ".csv"):
 		if err = checkContent(path, contentText); err == nil {
@@ -116,7 +126,23 @@ func Open[T any](path string, schema record.Schema[T], opts Options) (*Reader[T]
 	if err != nil {
 		return nil, err
 	}
+	r.plain, _ = r.src.(plainer)
 	return r, nil
+}
+
+// openParquetSource reads a Parquet file through Arrow, or with
+// parquet-go when Options.parquetGo says so or when Arrow cannot convert
+// the file's schema (a column type pqarrow does not know, even one that is
+// not mapped).
+func openParquetSource[T any](r *Reader[T]) (source, error) {
+	if !r.opts.parquetGo {
+		src, err := openArrow(r)
+		if !errors.Is(err, errArrowSchema) {
+			return src, err
+		}
+		r.cols, r.legacy = nil, nil // bound again by the parquet-go reader
+	}
+	return openParquet(r)
 }
 
 // bind maps the file's headers to the schema's columns, filling r.cols. It
@@ -254,6 +280,8 @@ func (r *Reader[T]) check(vals []string) (col, reason string) {
 				return c.name, fmt.Sprintf("not valid %s text in column %s: %s", r.enc, c.name, quoteValue(v, 60))
 			}
 			vals[i], v = d, d
+		} else if r.plain != nil && r.plain.plain(i) {
+			continue
 		}
 		ctrl, ascii := scanValue(v)
 		if ascii && ctrl < 0 {

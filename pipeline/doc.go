@@ -42,8 +42,11 @@
 //
 // Each file is read on one goroutine and its batches are normalised and
 // linked on Config.Workers goroutines; results are handed over in file
-// order, so a run's output does not depend on the number of workers. No
-// source record is kept whole once it is read. A Run is independent of any
+// order, so a run's output does not depend on the number of workers. The
+// tax, insurance and civil files are read side by side, each with its own
+// workers, into results that are joined in file order (tax, insurance,
+// civil) and whose progress is shown in that order, so the output does
+// not depend on which finishes first either. No source record is kept whole once it is read. A Run is independent of any
 // other: the package has no global mutable state.
 //
 // docs/ARCHITECTURE.md draws the same flow across all packages, with the

@@ -193,6 +193,11 @@ type run struct {
 
 	// What linking keeps for the cross-record rules.
 	linked rules.Linked
+
+	// relay, when set, holds this run's progress until it is its turn
+	// (part) among files read side by side (linkSources).
+	relay *relay
+	part  int
 }
 
 // Progress is one step of a run's progress: a stage beginning (Done 0),
@@ -208,14 +213,25 @@ type Progress struct {
 
 func (r *run) event(p Progress) {
 	if r.cfg.OnProgress != nil {
-		r.cfg.OnProgress(p)
+		r.show(func() { r.cfg.OnProgress(p) })
 	}
 }
 
 func (r *run) progressf(format string, args ...any) {
 	if r.cfg.Progress != nil {
-		fmt.Fprintf(r.cfg.Progress, "doisanh: "+format+"\n", args...)
+		line := fmt.Sprintf("doisanh: "+format+"\n", args...)
+		r.show(func() { io.WriteString(r.cfg.Progress, line) })
 	}
+}
+
+// show writes progress now, or through the relay of files read side by
+// side.
+func (r *run) show(f func()) {
+	if r.relay != nil {
+		r.relay.show(r.part, f)
+		return
+	}
+	f()
 }
 
 // reject records a rejected row. It is called only from the goroutine that

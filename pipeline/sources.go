@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/match"
@@ -28,20 +29,26 @@ func insuranceFields(t *record.InsuranceRecord) sourceFields {
 // the tax and the insurance file. It reads them apart from the full pass
 // that follows, which reports their rejects and counts, so that every
 // record is linked as soon as it is read and none has to be kept whole.
+// The two samples are read side by side and joined tax first, as if read
+// one after the other.
 func (r *run) train(context.Context) (int64, error) {
 	r.linker = match.NewLinker(r.pop, match.LinkOptions{Seed: 1, Repeat: r.chk.Repeat})
-	var sample []match.Record
-	var err error
+	var tax, insurance []match.Record
+	var taxErr, insuranceErr error
+	var wg sync.WaitGroup
 	if r.cfg.Tax != "" {
-		if sample, err = sampleSource(r, r.cfg.Tax, record.TaxSchema, taxFields, sample); err != nil {
-			return 0, err
-		}
+		wg.Go(func() { tax, taxErr = sampleSource(r, r.cfg.Tax, record.TaxSchema, taxFields, nil) })
 	}
 	if r.cfg.Insurance != "" {
-		if sample, err = sampleSource(r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, sample); err != nil {
-			return 0, err
-		}
+		wg.Go(func() {
+			insurance, insuranceErr = sampleSource(r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, nil)
+		})
 	}
+	wg.Wait()
+	if err := errors.Join(taxErr, insuranceErr); err != nil {
+		return 0, err
+	}
+	sample := append(tax, insurance...)
 	if _, err := r.linker.Train(sample); err != nil {
 		return 0, err
 	}
@@ -81,34 +88,131 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 	return dst, nil
 }
 
-// linkSources reads the tax, insurance and civil files and links each
-// record to the population as it is read, applying the rules about one
-// record at once. What the cross-record rules need is kept: the code
-// owners of tax and insurance records, and marriages.
+// linkSources reads the tax, insurance and civil files side by side and
+// links each record to the population as it is read, applying the rules
+// about one record at once. What the cross-record rules need is kept: the
+// code owners of tax and insurance records, and marriages.
+//
+// Each file is read into a run of its own (see fork); their findings,
+// rejects, counts, link tallies and warnings are then joined in file
+// order (tax, insurance, civil), and their progress is relayed in that
+// order, so the result is the same as reading them one after another.
 func (r *run) linkSources(ctx context.Context) (int64, error) {
-	var total int64
+	var jobs []func(ctx context.Context, sub *run) (int64, error)
 	if r.cfg.Tax != "" {
-		n, err := linkSource(ctx, r, r.cfg.Tax, record.TaxSchema, taxFields, &r.linked.TaxOwners)
-		if err != nil {
-			return 0, err
-		}
-		total += n
+		jobs = append(jobs, func(ctx context.Context, sub *run) (int64, error) {
+			return linkSource(ctx, sub, r.cfg.Tax, record.TaxSchema, taxFields, &r.linked.TaxOwners)
+		})
 	}
 	if r.cfg.Insurance != "" {
-		n, err := linkSource(ctx, r, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, &r.linked.InsuranceOwners)
-		if err != nil {
-			return 0, err
-		}
-		total += n
+		jobs = append(jobs, func(ctx context.Context, sub *run) (int64, error) {
+			return linkSource(ctx, sub, r.cfg.Insurance, record.InsuranceSchema, insuranceFields, &r.linked.InsuranceOwners)
+		})
 	}
 	if r.cfg.Civil != "" {
-		n, err := r.linkCivil(ctx)
+		jobs = append(jobs, func(ctx context.Context, sub *run) (int64, error) { return sub.linkCivil(ctx) })
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rl := newRelay(len(jobs))
+	subs := make([]*run, len(jobs))
+	rows := make([]int64, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i := range jobs {
+		subs[i] = r.fork(rl, i) // all before any starts: fork reads r.linked
+	}
+	for i, job := range jobs {
+		wg.Go(func() {
+			defer rl.finish(i)
+			rows[i], errs[i] = job(ctx, subs[i])
+			if errs[i] != nil {
+				cancel() // the others stop too
+			}
+		})
+	}
+	wg.Wait()
+	// The first file's own error, not the cancellation it caused in the others.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return 0, err
+		}
+	}
+	var total int64
+	for i, err := range errs {
 		if err != nil {
 			return 0, err
 		}
-		total += n
+		r.join(subs[i])
+		total += rows[i]
 	}
 	return total, nil
+}
+
+// fork returns a run for reading one source file beside others: it shares
+// r's configuration, population, linker and checker (all read-only by
+// now), and has a result and marriages of its own, which join takes
+// back. Its progress goes through rl as part i.
+func (r *run) fork(rl *relay, i int) *run {
+	sub := *r
+	sub.res = &Result{Province: r.res.Province, Links: map[string]int{}}
+	sub.linked = rules.Linked{}
+	sub.relay, sub.part = rl, i
+	return &sub
+}
+
+// join appends what sub found to r's result.
+func (r *run) join(sub *run) {
+	r.res.Findings = append(r.res.Findings, sub.res.Findings...)
+	r.res.Rejects = append(r.res.Rejects, sub.res.Rejects...)
+	r.res.Counts = append(r.res.Counts, sub.res.Counts...)
+	r.res.Warnings = append(r.res.Warnings, sub.res.Warnings...)
+	for k, n := range sub.res.Links {
+		r.res.Links[k] += n
+	}
+	r.linked.Marriages = append(r.linked.Marriages, sub.linked.Marriages...)
+}
+
+// relay passes on the progress of files read side by side as if they
+// were read one after another: the progress of part i is shown once parts
+// 0..i-1 have finished, until then it is held.
+type relay struct {
+	mu   sync.Mutex
+	cur  int        // the part whose progress is shown as it comes
+	held [][]func() // per part: progress not yet shown
+	done []bool
+}
+
+func newRelay(parts int) *relay {
+	return &relay{held: make([][]func(), parts), done: make([]bool, parts)}
+}
+
+// show runs f (which writes progress) now if part is the current one, or
+// once it becomes current. Calls of f never overlap.
+func (rl *relay) show(part int, f func()) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	if part == rl.cur {
+		f()
+		return
+	}
+	rl.held[part] = append(rl.held[part], f)
+}
+
+// finish marks part as done: the next parts' held progress is shown.
+func (rl *relay) finish(part int) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.done[part] = true
+	for rl.cur < len(rl.done) && rl.done[rl.cur] {
+		rl.cur++
+		if rl.cur < len(rl.held) {
+			for _, f := range rl.held[rl.cur] {
+				f()
+			}
+			rl.held[rl.cur] = nil
+		}
+	}
 }
 
 // sourceOut is what linking makes of one tax or insurance row.
