@@ -92,16 +92,8 @@ func (s *arrowSource) init(r interface {
 			err = fmt.Errorf("%s: truncated or corrupt Parquet file: %s", s.path, oneLine(fmt.Errorf("%v", p)))
 		}
 	}()
-	st, err := s.f.Stat()
-	if err != nil {
+	if _, err := checkParquetFile(s.f, s.path); err != nil {
 		return err
-	}
-	if st.Size() == 0 {
-		return fmt.Errorf("%s: %w", s.path, errEmptyFile)
-	}
-	var magic [4]byte
-	if _, err := s.f.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PAR1" {
-		return fmt.Errorf("%s: not a Parquet file (it does not start with PAR1)", s.path)
 	}
 	mem := new(poolAllocator)
 	props := pq.NewReaderProperties(mem)

@@ -96,18 +96,11 @@ func (s *parquetSource) init(r interface {
 			err = fmt.Errorf("%s: truncated or corrupt Parquet file: %s", s.path, oneLine(fmt.Errorf("%v", p)))
 		}
 	}()
-	st, err := s.f.Stat()
+	size, err := checkParquetFile(s.f, s.path)
 	if err != nil {
 		return err
 	}
-	if st.Size() == 0 {
-		return fmt.Errorf("%s: %w", s.path, errEmptyFile)
-	}
-	var magic [4]byte
-	if _, err := s.f.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PAR1" {
-		return fmt.Errorf("%s: not a Parquet file (it does not start with PAR1)", s.path)
-	}
-	pf, err := parquet.OpenFile(s.f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	pf, err := parquet.OpenFile(s.f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return fmt.Errorf("%s: truncated or corrupt Parquet file: %s", s.path, oneLine(err))
 	}
@@ -529,4 +522,22 @@ func (a *arena) copy(b []byte) string {
 	off := len(a.buf)
 	a.buf = append(a.buf, b...)
 	return unsafe.String(&a.buf[off], len(b))
+}
+
+// checkParquetFile returns the size of the Parquet file f (named path in
+// errors), or an error when it is empty or does not start with the Parquet
+// magic bytes.
+func checkParquetFile(f *os.File, path string) (int64, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if st.Size() == 0 {
+		return 0, fmt.Errorf("%s: %w", path, errEmptyFile)
+	}
+	var magic [4]byte
+	if _, err := f.ReadAt(magic[:], 0); err != nil || string(magic[:]) != "PAR1" {
+		return 0, fmt.Errorf("%s: not a Parquet file (it does not start with PAR1)", path)
+	}
+	return st.Size(), nil
 }
