@@ -280,8 +280,13 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(pipe)
-	if !sc.Scan() { // the first progress line: the child holds the lock
-		t.Fatal("child printed nothing")
+	for { // the first stage's line: the child holds the lock (taken before the stages, after the memory line)
+		if !sc.Scan() {
+			t.Fatal("child ended without reading the population")
+		}
+		if strings.Contains(sc.Text(), "read population") {
+			break
+		}
 	}
 	code, _, stderr := recRun(recArgs(data, out, "--lang", "en")...)
 	second := time.Now()

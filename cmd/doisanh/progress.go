@@ -47,10 +47,12 @@ var viMessages = map[string]string{
 	"reading %s: %s rows":                   "đọc %s: %s dòng",
 	"reading %s":                            "đọc %s",
 	"writing %s findings and %s rejects...": "đang ghi %s phát hiện và %s dòng bị loại...",
-	"verified: %s findings confirmed not errors not raised again":         "sổ xác minh: %s trường hợp đã xác minh không phải lỗi không đưa lại",
-	"could not remove %s: %v":                                             "không xóa được %s: %v",
-	"run did not finish; the previous result in %s (if any) is untouched": "lần chạy chưa xong; kết quả cũ trong %s (nếu có) được giữ nguyên",
-	"generating a synthetic province of %s people into %s":                "đang sinh dữ liệu mẫu %s người vào %s",
+	"verified: %s findings confirmed not errors not raised again":           "sổ xác minh: %s trường hợp đã xác minh không phải lỗi không đưa lại",
+	"could not remove %s: %v":                                               "không xóa được %s: %v",
+	"run did not finish; the previous result in %s (if any) is untouched":   "lần chạy chưa xong; kết quả cũ trong %s (nếu có) được giữ nguyên",
+	"generating a synthetic province of %s people into %s":                  "đang sinh dữ liệu mẫu %s người vào %s",
+	"memory: limit %s; this run needs about %s (%s people, %s source rows)": "bộ nhớ: giới hạn %s; lần chạy này cần khoảng %s (%s người, %s dòng của các nguồn khác)",
+	"memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)": "bộ nhớ: lần chạy cần hơn %d%% giới hạn; bộ thu gom rác sẽ làm việc nhiều và chạy chậm hơn (đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ)",
 }
 
 // viOutput rewrites the messages of output.Dir, which arrive formatted.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/internal/memlimit"
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
 	"github.com/doisanh/doisanh/rules"
@@ -38,6 +39,10 @@ type reconcileOptions struct {
 	// maxRejectRate is --max-reject-rate: the share of a source's rows
 	// that may be rejected (0 none, 1 no limit); see pipeline.Config.
 	maxRejectRate float64
+	// memoryLimit is --memory-limit ("" when not given), limit the limit
+	// chosen from it (zero: chosen by reconcile, as for demo).
+	memoryLimit string
+	limit       memlimit.Limit
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
@@ -111,6 +116,11 @@ reasons with their counts.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			limit, err := chooseMemoryLimit(o.memoryLimit)
+			if err != nil {
+				return err
+			}
+			o.limit = limit
 			o.lang = langOf(cmd)
 			res, err := reconcile(cmd.Context(), o, progress)
 			if err != nil {
@@ -142,6 +152,7 @@ reasons with their counts.`,
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress on stderr")
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
 	f.StringVar(&o.verified, "verified", "", "verification ledger from doisanh verify: findings confirmed not errors are not raised again")
+	f.StringVar(&o.memoryLimit, "memory-limit", "", "memory the run may use, e.g. 4GB or 8GiB (default: 75 % of the machine's memory, or GOMEMLIMIT); a run that needs more fails before it starts")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
 	return cmd
@@ -166,6 +177,19 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	ui := newProgressUI(progress, o.lang)
 	defer ui.done()
 	say := ui.say
+	limit := o.limit
+	if limit.Source == "" {
+		l, err := chooseMemoryLimit("")
+		if err != nil {
+			return nil, err
+		}
+		limit = l
+	}
+	est, restore, err := memoryPlan(o.cfg, limit, ui)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	dir, err := output.Create(o.out, output.Options{XLSX: o.xlsx, Version: version,
 		Progress: ui.output})
 	if err != nil {
@@ -215,6 +239,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": res.Workers, "xlsx": o.xlsx,
 			"encoding": cfg.Encoding, "max_reject_rate": cfg.RejectLimit(),
+			"memory_limit": memoryLimitValue(limit), "memory_limit_source": limit.Source, "memory_estimate": est.Bytes,
 		},
 		Warnings: res.Warnings,
 	}

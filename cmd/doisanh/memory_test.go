@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/doisanh/doisanh/pipeline"
+)
+
+// TestMemoryLimit: --memory-limit and GOMEMLIMIT choose the limit that
+// summary.json records; a bad value is a usage error (exit 2); a limit
+// below what the inputs need fails before anything is written (exit 1,
+// the previous result untouched), in Vietnamese or English; the Go
+// runtime's limit is restored after the run.
+func TestMemoryLimit(t *testing.T) {
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	recGenerate(t, data, 0)
+	out := filepath.Join(tmp, "out")
+	before := debug.SetMemoryLimit(-1)
+
+	summary := func(t *testing.T) map[string]any {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Options map[string]any `json:"options"`
+		}
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s.Options
+	}
+	est := pipeline.EstimateMemory(pipeline.Config{
+		Population: filepath.Join(data, "population.parquet"), Tax: filepath.Join(data, "tax.parquet"),
+		Insurance: filepath.Join(data, "insurance.parquet"), Civil: filepath.Join(data, "civil.parquet")})
+	if est.People < recPeople || est.SourceRows == 0 || !est.Exact {
+		t.Fatalf("estimate %+v: want every row of %d people and their sources counted", est, recPeople)
+	}
+
+	tests := []struct {
+		name   string
+		env    string // GOMEMLIMIT
+		args   []string
+		code   int
+		limit  any    // summary.json's memory_limit (JSON numbers are float64)
+		source string // summary.json's memory_limit_source
+		stderr string // part of the message, on failure
+	}{
+		{name: "flag", args: []string{"--memory-limit", "2GB"}, limit: 2e9, source: "flag"},
+		{name: "binary units", args: []string{"--memory-limit", "1GiB"}, limit: float64(1 << 30), source: "flag"},
+		{name: "off", args: []string{"--memory-limit", "off"}, limit: "off", source: "flag"},
+		{name: "GOMEMLIMIT", env: "1300MiB", limit: float64(1300 << 20), source: "GOMEMLIMIT"},
+		{name: "flag over GOMEMLIMIT", env: "1300MiB", args: []string{"--memory-limit", "3GB"}, limit: 3e9, source: "flag"},
+		{name: "default", source: "default"},
+		{name: "bad value", args: []string{"--memory-limit", "lots"}, code: exitUsage, stderr: "--memory-limit"},
+		{name: "bad GOMEMLIMIT", env: "4GB", code: exitUsage, stderr: "GOMEMLIMIT"},
+		{name: "too small", args: []string{"--memory-limit", "64MiB"}, code: exitFail, stderr: "cần khoảng"},
+		{name: "too small, English", args: []string{"--memory-limit", "64MiB", "--lang", "en"}, code: exitFail,
+			stderr: "nothing was written"},
+	}
+	recReconcile(t, data, out)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("GOMEMLIMIT", tt.env)
+			prev := recSnapshot(t, out)
+			code, _, stderr, err := recExec(context.Background(), recArgs(data, out, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d (%v), want %d\n%s", code, err, tt.code, stderr)
+			}
+			if got := debug.SetMemoryLimit(-1); got != before {
+				t.Errorf("Go's memory limit after the run %d, want %d as before", got, before)
+			}
+			if tt.code != exitOK {
+				msg := stderr
+				if err != nil {
+					msg += err.Error()
+					if v, ok := err.(vietnamese); ok {
+						msg += v.Vietnamese()
+					}
+				}
+				if !strings.Contains(msg, tt.stderr) {
+					t.Errorf("message %q: want %q in it", msg, tt.stderr)
+				}
+				if !maps.EqualFunc(prev, recSnapshot(t, out), func(a, b []byte) bool { return string(a) == string(b) }) {
+					t.Error("a failed run changed the previous result")
+				}
+				if left := recLeftovers(t, out); len(left) > 0 {
+					t.Errorf("left beside --out: %v", left)
+				}
+				return
+			}
+			opts := summary(t)
+			if opts["memory_limit_source"] != tt.source {
+				t.Errorf("memory_limit_source %v, want %s", opts["memory_limit_source"], tt.source)
+			}
+			if tt.limit != nil && opts["memory_limit"] != tt.limit {
+				t.Errorf("memory_limit %v (%T), want %v", opts["memory_limit"], opts["memory_limit"], tt.limit)
+			}
+			if tt.source == "default" {
+				if n, ok := opts["memory_limit"].(float64); !ok || n < 64<<20 {
+					t.Errorf("default memory_limit %v: want a share of the machine's memory", opts["memory_limit"])
+				}
+			}
+			if got := opts["memory_estimate"]; got != float64(est.Bytes) {
+				t.Errorf("memory_estimate %v, want %d", got, est.Bytes)
+			}
+		})
+	}
+}

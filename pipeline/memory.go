@@ -1,0 +1,54 @@
+package pipeline
+
+import "github.com/doisanh/doisanh/ingest"
+
+// The memory budget of a run: the live heap the pipeline holds at its
+// peak (linking the sources and applying the cross-record rules), per row
+// of each kind, as measured on the synthetic 1 M province (GODEBUG=gctrace=1;
+// benchmarks/RESULTS.md, Memory per person). The whole register and what
+// linking keeps of the sources stay in memory until the rules have run.
+const (
+	BytesPerPerson    = 500      // a register row: the person, the indexes, the blocking keys
+	BytesPerSourceRow = 160      // a tax, insurance or civil row: what the cross-record rules keep
+	BytesFixed        = 64 << 20 // the reference tables, the model, buffers
+)
+
+// MemoryEstimate is the memory a run is expected to need, from the rows
+// of its inputs.
+type MemoryEstimate struct {
+	People     int64 // rows of the register
+	SourceRows int64 // rows of the other sources
+	// Exact is false when a count is estimated (CSV) or unknown (.csv.gz,
+	// counted as 0): the need is then a lower bound.
+	Exact bool
+	// Bytes is the live heap the run is expected to reach.
+	Bytes int64
+}
+
+// EstimateMemory counts the rows of cfg's inputs (ingest.CountRows) and
+// returns the live heap a run of them is expected to need. A file it
+// cannot count (missing, corrupt) counts 0 and makes the estimate
+// inexact: Run reports the file's problem in full.
+func EstimateMemory(cfg Config) MemoryEstimate {
+	e := MemoryEstimate{Exact: true}
+	for _, f := range []struct {
+		path   string
+		person bool
+	}{{cfg.Population, true}, {cfg.Tax, false}, {cfg.Insurance, false}, {cfg.Civil, false}} {
+		if f.path == "" {
+			continue
+		}
+		n, exact, err := ingest.CountRows(f.path)
+		if err != nil || !exact {
+			e.Exact = false
+		}
+		n = max(n, 0)
+		if f.person {
+			e.People += n
+		} else {
+			e.SourceRows += n
+		}
+	}
+	e.Bytes = BytesFixed + BytesPerPerson*e.People + BytesPerSourceRow*e.SourceRows
+	return e
+}
