@@ -34,7 +34,9 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/doisanh/doisanh/benchrun"
+	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/score"
+	"github.com/doisanh/doisanh/synth"
 )
 
 // Options are what to measure. They are the flags of "doisanh bench".
@@ -319,7 +321,7 @@ func (b *bencher) run(ctx context.Context, people int) (*Result, error) {
 	} else {
 		b.logf("%s: generating %d people into %s", label, people, data)
 		tmp := data + ".tmp"
-		if err := os.RemoveAll(tmp); err != nil {
+		if err := removeGenerated(tmp); err != nil {
 			return nil, err
 		}
 		res, err := b.child(ctx, io.Discard, "generate", "--people", strconv.Itoa(people),
@@ -328,7 +330,7 @@ func (b *bencher) run(ctx context.Context, people int) (*Result, error) {
 			os.RemoveAll(tmp)
 			return nil, err
 		}
-		if err := os.RemoveAll(data); err != nil {
+		if err := removeGenerated(data); err != nil {
 			return nil, err
 		}
 		if err := os.Rename(tmp, data); err != nil {
@@ -382,6 +384,31 @@ func (b *bencher) run(ctx context.Context, people int) (*Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// removeGenerated removes dir when it is what an earlier bench left: a
+// generated province (only the files of doisanh generate, complete or
+// not) and perhaps its reconciliation result "out" (a complete doisanh
+// result). Anything else is an error and left alone: bench never removes
+// what it did not write.
+func removeGenerated(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		switch {
+		case !e.IsDir() && synth.IsFileName(e.Name()):
+		case e.IsDir() && e.Name() == "out" && output.VerifyResult(filepath.Join(dir, "out")) == nil:
+		default:
+			return fmt.Errorf("bench: %s is not a province an earlier bench generated (it holds %s): "+
+				"move it or give another --dir; it is left as it is", dir, e.Name())
+		}
+	}
+	return os.RemoveAll(dir)
 }
 
 // generated reports whether dir holds a complete generated province of the

@@ -3,6 +3,8 @@ package bench
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/score"
 )
 
@@ -129,7 +132,17 @@ func fakeDoisanh(args []string) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(*out, "summary.json"), data, 0o644)
+		if err := os.WriteFile(filepath.Join(*out, "summary.json"), data, 0o644); err != nil {
+			return err
+		}
+		// The manifest of a doisanh result, so that the result is one.
+		h := sha256.Sum256(data)
+		manifest, err := json.Marshal(map[string]any{"tool": output.Tool,
+			"files": []map[string]any{{"path": "summary.json", "size": len(data), "sha256": hex.EncodeToString(h[:])}}})
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(*out, "manifest.json"), manifest, 0o644)
 	case "score":
 		return json.NewEncoder(os.Stdout).Encode(fakeScore)
 	}
@@ -546,5 +559,64 @@ func TestBenchCanceled(t *testing.T) {
 	cancel()
 	if _, err := Run(ctx, o, new(bytes.Buffer)); err == nil || !strings.Contains(err.Error(), "context canceled") {
 		t.Errorf("err = %v, want context canceled", err)
+	}
+}
+
+// TestRemoveGenerated: bench removes what an earlier bench left (a
+// generated province, complete or interrupted, with or without its
+// reconciliation result) and nothing else.
+func TestRemoveGenerated(t *testing.T) {
+	result := func(t *testing.T, dir string) {
+		d, err := output.Create(filepath.Join(dir, "out"), output.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.WriteRejects(nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.WriteFindings(nil, output.Summary{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name    string
+		files   []string
+		result  bool // an "out" result of reconcile inside
+		removed bool
+	}{
+		{"missing", nil, false, true},
+		{"generated", []string{"population.parquet", "tax.parquet", "truth.parquet", "generate.json"}, false, true},
+		{"interrupted", []string{"population.parquet"}, false, true},
+		{"generated and reconciled", []string{"population.parquet", "generate.json"}, true, true},
+		{"someone's files", []string{"population.parquet", "notes.txt"}, false, false},
+		{"someone's folder", []string{"report.docx"}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "1m-seed1")
+			if tt.files != nil || tt.result {
+				os.Mkdir(dir, 0o755)
+			}
+			for _, f := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.result {
+				result(t, dir)
+			}
+			err := removeGenerated(dir)
+			_, statErr := os.Stat(dir)
+			gone := os.IsNotExist(statErr)
+			if tt.removed && (err != nil || !gone) {
+				t.Errorf("removeGenerated: %v, gone %v; want it removed", err, gone)
+			}
+			if !tt.removed && (err == nil || gone || !strings.Contains(err.Error(), "left as it is")) {
+				t.Errorf("removeGenerated: %v, gone %v; want an error and the directory kept", err, gone)
+			}
+		})
 	}
 }

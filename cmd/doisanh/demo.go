@@ -56,6 +56,9 @@ temporary directory, whose path is printed at the end.`,
 			if progress != nil {
 				opts.Progress = ui.output
 			}
+			if err := synth.CheckDir(data); err != nil {
+				return err
+			}
 			if _, err := synth.Generate(cmd.Context(), data, opts); err != nil {
 				return err
 			}

@@ -21,6 +21,9 @@ insurance and civil-status records, benign noise that must not become a
 finding, and defects of every rule at configurable rates. It writes
 population, tax, insurance, civil and truth files (Parquet, CSV or both) and
 generate.json into --out. The same options give byte-identical files.
+--out may be new, hold none of those files, or be an earlier generate's
+output: files of those names that generate did not write are never
+overwritten (exit 1).
 
 --fixed 0.3 leaves out a deterministic 30% of the defects ("fixed in the
 field") and keeps everything else identical, to test "doisanh diff".`,
@@ -43,6 +46,9 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 				w := cmd.ErrOrStderr()
 				opts.Progress = func(msg string) { fmt.Fprintln(w, "doisanh: generate: "+msg) }
 			}
+			if err := synth.CheckDir(out); err != nil {
+				return err
+			}
 			_, err := synth.Generate(cmd.Context(), out, opts)
 			return err
 		},
@@ -51,7 +57,7 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 	f.IntVar(&opts.People, "people", opts.People, "people on the register")
 	f.StringVar(&opts.Province, "province", opts.Province, "2025 province code or name")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed: the same seed gives the same files")
-	f.StringVar(&out, "out", "", "output directory")
+	f.StringVar(&out, "out", "", "output directory: new, without population/tax/insurance/civil/truth files, or an earlier generate's")
 	f.Float64Var(&opts.Rate, "defect-rate", opts.Rate, "share of eligible people or records given each defect subtype")
 	f.StringVar(&rates, "rates", "", `per-subtype rates, e.g. "FIELD_MISMATCH/NAME=0.01,DUP_ID/POPULATION=0.001"`)
 	f.Float64Var(&opts.Noise, "noise", opts.Noise, "benign noise scale (0 none, 1 default)")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -211,6 +212,50 @@ func TestReconcileFlagChecks(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "out")
 		if code, _, stderr := recRun(recArgs(data, out, "--province", p)...); code != exitOK {
 			t.Errorf("--province %s: exit %d: %s", p, code, stderr)
+		}
+	}
+}
+
+// TestGenerateKeepsForeignFiles: generate (and demo's data directory)
+// never overwrite files of the names generate writes that an earlier
+// generate did not write; they may write again where generate wrote.
+func TestGenerateKeepsForeignFiles(t *testing.T) {
+	tmp := t.TempDir()
+	extracts := filepath.Join(tmp, "extracts")
+	if err := os.MkdirAll(extracts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(extracts, "population.parquet")
+	if err := os.WriteFile(real, []byte("the province's real register"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	demoData := filepath.Join(tmp, "demo", "data")
+	if err := os.MkdirAll(demoData, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(demoData, "tax.csv"), []byte("real"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"generate", "--people", "200", "--out", extracts, "--quiet"},
+		{"demo", "--people", "200", "--dir", filepath.Join(tmp, "demo"), "--quiet"},
+	} {
+		code, _, _, err := recExec(context.Background(), args...)
+		var v vietnamese
+		if code != exitFail || !errors.As(err, &v) || !strings.Contains(v.Vietnamese(), "ghi đè") {
+			t.Errorf("%v: exit %d, %v; want 1 and the Vietnamese refusal", args[0], code, err)
+		}
+	}
+	if b, _ := os.ReadFile(real); string(b) != "the province's real register" {
+		t.Errorf("generate overwrote %s", real)
+	}
+	if b, _ := os.ReadFile(filepath.Join(demoData, "tax.csv")); string(b) != "real" {
+		t.Error("demo overwrote its --dir's data/tax.csv")
+	}
+	again := filepath.Join(tmp, "synthetic")
+	for i := range 2 {
+		if code, _, stderr, err := recExec(context.Background(), "generate", "--people", "200", "--out", again, "--quiet"); code != exitOK {
+			t.Fatalf("generate #%d into its own output: exit %d, %v\n%s", i+1, code, err, stderr)
 		}
 	}
 }
