@@ -34,6 +34,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/doisanh/doisanh/benchrun"
+	"github.com/doisanh/doisanh/internal/memlimit"
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/score"
 	"github.com/doisanh/doisanh/synth"
@@ -458,36 +459,14 @@ func findNumber(m map[string]any, key string) (float64, bool) {
 // ReadMachine describes this machine.
 func ReadMachine() Machine {
 	e := Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
-	if f, err := os.Open("/proc/meminfo"); err == nil {
-		e.MemoryBytes = memTotal(f)
-		f.Close()
+	if ram, err := memlimit.RAM(); err == nil {
+		e.MemoryBytes = ram
 	}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		e.CPUModel = cpuModel(f)
 		f.Close()
 	}
 	return e
-}
-
-// memTotal returns the MemTotal line of /proc/meminfo in bytes, or 0.
-func memTotal(r io.Reader) int64 {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) == 0 {
-			return 0
-		}
-		kib, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil || kib < 0 || kib > math.MaxInt64/1024 {
-			return 0
-		}
-		return kib * 1024
-	}
-	return 0
 }
 
 // cpuModel returns the first "model name" of /proc/cpuinfo, or "".

@@ -173,11 +173,7 @@ func Apply(l Limit) (restore func()) {
 // Machine returns the memory the process may use: the RAM of
 // /proc/meminfo, or the cgroup's limit when that is smaller.
 func Machine() (int64, error) {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0, err
-	}
-	total, err := memTotal(data)
+	total, err := RAM()
 	if err != nil {
 		return 0, err
 	}
@@ -191,21 +187,32 @@ func Machine() (int64, error) {
 	return total, nil
 }
 
+// RAM returns the machine's memory: MemTotal of /proc/meminfo.
+func RAM() (int64, error) {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	return memTotal(data)
+}
+
 // memTotal reads MemTotal of /proc/meminfo ("MemTotal: 24576000 kB").
 func memTotal(meminfo []byte) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(meminfo))
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && f[0] == "MemTotal:" {
-			n, err := strconv.ParseInt(f[1], 10, 64)
-			if err != nil || n <= 0 {
-				return 0, fmt.Errorf("/proc/meminfo: MemTotal %q", f[1])
-			}
-			if len(f) >= 3 && f[2] == "kB" {
-				n *= 1024
-			}
-			return n, nil
+		rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:")
+		if !ok {
+			continue
 		}
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			break
+		}
+		kib, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || kib <= 0 || kib > math.MaxInt64/1024 {
+			return 0, fmt.Errorf("/proc/meminfo: MemTotal %q", f[0])
+		}
+		return kib * 1024, nil // the kernel writes kB for KiB
 	}
 	return 0, errors.New("/proc/meminfo: no MemTotal")
 }

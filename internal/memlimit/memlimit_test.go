@@ -92,7 +92,10 @@ func TestMemTotal(t *testing.T) {
 		{"MemTotal:       24576000 kB\nMemFree: 1 kB\n", 24576000 * 1024, true},
 		{"MemFree: 1 kB\nMemTotal: 2048 kB\n", 2048 * 1024, true},
 		{"MemFree: 1 kB\n", 0, false},
+		{"MemTotal:\n", 0, false},
 		{"MemTotal: lots kB\n", 0, false},
+		{"MemTotal: 99999999999999999999 kB\n", 0, false},
+		{"", 0, false},
 	}
 	for _, tt := range tests {
 		got, err := memTotal([]byte(tt.in))
