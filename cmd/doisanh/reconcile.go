@@ -126,7 +126,11 @@ reasons with their counts.`,
 			if err != nil {
 				return err
 			}
-			for _, w := range res.Warnings {
+			warnings := res.Warnings
+			if progress != nil {
+				warnings = warnings[res.shown:] // already in the progress lines
+			}
+			for _, w := range warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "doisanh: warning:", w)
 			}
 			if o.json {
@@ -169,6 +173,9 @@ type reconcileResult struct {
 	Seconds  float64        `json:"seconds"`
 	Links    map[string]int `json:"links"`
 	Warnings []string       `json:"warnings,omitempty"`
+	// shown is the number of leading Warnings the progress lines showed
+	// (what killed runs left, which output.Create reports as it removes it).
+	shown int
 }
 
 // reconcile runs the pipeline and writes its outputs atomically into o.out.
@@ -273,7 +280,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	committed = true
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
 		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: append(cleaned, res.Warnings...),
-		Seconds: time.Since(started).Seconds()}
+		Seconds: time.Since(started).Seconds(), shown: len(cleaned)}
 	for _, f := range res.Findings {
 		out.ByRule[f.Rule]++
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,14 +126,24 @@ func TestReconcileOutSafety(t *testing.T) {
 			os.WriteFile(filepath.Join(d, "findings.csv"), []byte("half"), 0o644)
 		}
 		os.WriteFile(out+".lock", nil, 0o644) // the lock file of a killed run
-		code, _, stderr := recRun(recArgs(data, out, "--lang", "en")...)
-		if code != exitOK {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		for _, want := range []string{"removed " + out + ".tmp-2718281828, left by an interrupted run",
-			"removed " + out + ".old-20261130T235959.000000001"} {
-			if !strings.Contains(stderr, want) {
-				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		// Once with --quiet (recArgs), as a warning, and once with the
+		// progress lines, which tell it as it happens: either way once.
+		for _, args := range [][]string{recArgs(data, out, "--lang", "en"),
+			slices.DeleteFunc(recArgs(data, out, "--lang", "en"), func(a string) bool { return a == "--quiet" })} {
+			for _, d := range []string{out + ".tmp-2718281828", out + ".old-20261130T235959.000000001"} {
+				if err := os.MkdirAll(filepath.Join(d, "fixlists"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, _, stderr := recRun(args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, want := range []string{"removed " + out + ".tmp-2718281828, left by an interrupted run",
+				"removed " + out + ".old-20261130T235959.000000001"} {
+				if n := strings.Count(stderr, want); n != 1 {
+					t.Errorf("stderr has %q %d times, want once:\n%s", want, n, stderr)
+				}
 			}
 		}
 		if left := recLeftovers(t, out); len(left) > 0 {
