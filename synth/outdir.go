@@ -10,9 +10,17 @@ import (
 	"strings"
 )
 
+// markName is the file Generate writes first into its directory, so that
+// the directory of a Generate interrupted before generate.json is known as
+// its own; markText is its content.
+const (
+	markName = ".doisanh-generate"
+	markText = "written by doisanh generate: population, tax, insurance, civil and truth files of a synthetic province\n"
+)
+
 // fileNames are the files Generate writes into its directory.
 var fileNames = func() []string {
-	names := []string{"generate.json"}
+	names := []string{markName, "generate.json"}
 	for _, n := range []string{"population", "tax", "insurance", "civil", "truth"} {
 		names = append(names, n+".parquet", n+".csv")
 	}
@@ -40,8 +48,8 @@ func (e *ForeignDirError) Vietnamese() string {
 
 // CheckDir reports whether Generate may write into dir without
 // overwriting what it did not write: dir is new, holds none of the files
-// Generate writes, or is the output of an earlier Generate (a
-// generate.json of it). It returns a *ForeignDirError otherwise, and an
+// Generate writes, or is the output of an earlier Generate (its mark
+// .doisanh-generate, written first, or a generate.json of it). It returns a *ForeignDirError otherwise, and an
 // error for a dir that is a file. Files of other names are never touched
 // and never matter.
 func CheckDir(dir string) error {
@@ -58,7 +66,7 @@ func CheckDir(dir string) error {
 			ours = append(ours, e.Name())
 		}
 	}
-	if len(ours) == 0 || isReport(filepath.Join(dir, "generate.json")) {
+	if len(ours) == 0 || isReport(filepath.Join(dir, "generate.json")) || isMark(filepath.Join(dir, markName)) {
 		return nil
 	}
 	return &ForeignDirError{Dir: dir, Files: ours}
@@ -82,6 +90,12 @@ func IsOutput(dir string) bool {
 
 // IsFileName reports whether name is the name of a file Generate writes.
 func IsFileName(name string) bool { return slices.Contains(fileNames, name) }
+
+// isMark reports whether path is the mark Generate writes first.
+func isMark(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && string(b) == markText
+}
 
 // isReport reports whether path is a generate.json that Generate wrote.
 func isReport(path string) bool {

@@ -227,6 +227,11 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Report{}, fmt.Errorf("generate: %w", err)
 	}
+	// The mark goes first, so that an interrupted Generate's directory is
+	// still known as its own (CheckDir).
+	if err := os.WriteFile(filepath.Join(dir, markName), []byte(markText), 0o644); err != nil {
+		return Report{}, fmt.Errorf("generate: %w", err)
+	}
 	t = time.Now()
 	files, err := m.writeAll(ctx, dir, truth)
 	if err != nil {

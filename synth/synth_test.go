@@ -74,8 +74,8 @@ func TestDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 11 {
-		t.Errorf("%d files, want 11 (5 parquet, 5 csv, generate.json)", len(entries))
+	if len(entries) != 12 {
+		t.Errorf("%d files, want 12 (5 parquet, 5 csv, generate.json, .doisanh-generate)", len(entries))
 	}
 	for _, e := range entries {
 		x, err1 := os.ReadFile(filepath.Join(a, e.Name()))
