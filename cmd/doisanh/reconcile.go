@@ -130,9 +130,7 @@ reasons with their counts.`,
 			if progress != nil {
 				warnings = warnings[res.shown:] // already in the progress lines
 			}
-			for _, w := range warnings {
-				fmt.Fprintln(cmd.ErrOrStderr(), "doisanh: warning:", w)
-			}
+			printWarnings(cmd.ErrOrStderr(), warnings, o.lang)
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}

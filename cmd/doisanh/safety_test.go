@@ -186,7 +186,7 @@ func TestReconcileFlagChecks(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("--workers %s: exit %d: %s", tc.workers, code, stderr)
 		}
-		if got := strings.Contains(stderr, "--workers "+tc.workers+" is more than"); got != tc.warned {
+		if got := strings.Contains(stderr, "cảnh báo: --workers "+tc.workers+" nhiều hơn"); got != tc.warned {
 			t.Errorf("--workers %s: warned %v, want %v:\n%s", tc.workers, got, tc.warned, stderr)
 		}
 		b, err := os.ReadFile(filepath.Join(out, "summary.json"))

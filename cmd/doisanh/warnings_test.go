@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/doisanh/doisanh/output"
+	"github.com/doisanh/doisanh/pipeline"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/synth"
 )
@@ -37,8 +40,13 @@ func TestReconcileWarnsOfAnotherProvince(t *testing.T) {
 	if code != exitOK || err != nil {
 		t.Fatalf("reconcile: exit %d, err %v\nstdout:\n%s\nstderr:\n%s", code, err, stdout, stderr)
 	}
-	if !strings.Contains(stderr, "doisanh: warning: tax file") || !strings.Contains(stderr, "does not look like this province's extract") {
-		t.Errorf("stderr does not warn of the Hà Nội extract:\n%s", stderr)
+	if !strings.Contains(stderr, "doisanh: cảnh báo: tệp thuế ") || !strings.Contains(stderr, "có vẻ không phải của tỉnh này") ||
+		!strings.Contains(stderr, "của tỉnh 01 (Thành phố Hà Nội)") {
+		t.Errorf("stderr does not warn of the Hà Nội extract in Vietnamese:\n%s", stderr)
+	}
+	_, _, stderrEN, _ := recExec(context.Background(), append(args, "--lang", "en")...)
+	if !strings.Contains(stderrEN, "doisanh: warning: tax file") || !strings.Contains(stderrEN, "does not look like this province's extract") {
+		t.Errorf("stderr with --lang en does not warn of the Hà Nội extract:\n%s", stderrEN)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
@@ -59,6 +67,29 @@ func TestReconcileWarnsOfAnotherProvince(t *testing.T) {
 		if f.Source == "tax" {
 			t.Errorf("finding from the Hà Nội extract: %s/%s %s", f.Rule, f.Subtype, f.SourceKey)
 			break
+		}
+	}
+}
+
+// TestWarningVI: the warnings pipeline writes read in Vietnamese on the
+// terminal; one no pattern knows stays as it is.
+func TestWarningVI(t *testing.T) {
+	tests := []struct{ en, vi string }{
+		{pipeline.WorkersWarning(1000 * runtime.GOMAXPROCS(0)),
+			fmt.Sprintf("--workers %d nhiều hơn 4 mỗi lõi trên %d lõi: dùng %d", 1000*runtime.GOMAXPROCS(0), runtime.GOMAXPROCS(0), 4*runtime.GOMAXPROCS(0))},
+		{"population.csv: 3 of 200 rows repeat an earlier row (same person_id, name and birth date; first at data rows 4, 9, 10): " +
+			"a person entered twice under one number? Each person is checked once.",
+			"population.csv: 3 trong 200 dòng lặp lại một dòng trước (cùng person_id, họ tên và ngày sinh; lần đầu ở các dòng 4, 9, 10): " +
+				"một người được nhập hai lần với cùng một số? Mỗi người chỉ được kiểm tra một lần."},
+		{"civil file c.csv: only 3 of 900 usable records (0.3%) link to the register of province 40; it does not look like this province's extract. " +
+			"Its record findings (NOT_IN_POPULATION/BIRTH) are left out.",
+			"tệp hộ tịch c.csv: chỉ 3 trong 900 bản ghi dùng được (0.3%) liên kết được với dữ liệu dân cư của tỉnh 40; tệp có vẻ không phải của tỉnh này. " +
+				"Các phát hiện theo bản ghi của tệp (NOT_IN_POPULATION/BIRTH) không được đưa ra."},
+		{"something new", "something new"},
+	}
+	for _, tt := range tests {
+		if got := warningVI(tt.en); got != tt.vi {
+			t.Errorf("warningVI(%q)\n = %q\nwant %q", tt.en, got, tt.vi)
 		}
 	}
 }
