@@ -41,6 +41,9 @@ type reconcileOptions struct {
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
+	// memProfile, when set, is the prefix of heap profiles written after
+	// each stage of the run (see memprofile.go).
+	memProfile string
 }
 
 func newReconcileCmd() *cobra.Command {
@@ -144,6 +147,8 @@ reasons with their counts.`,
 	f.StringVar(&o.verified, "verified", "", "verification ledger from doisanh verify: findings confirmed not errors are not raised again")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
+	f.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after each stage to PREFIX.N-STAGE.pprof")
+	f.MarkHidden("memprofile")
 	return cmd
 }
 
@@ -191,6 +196,11 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 
 	cfg := o.cfg
 	cfg.OnProgress = ui.event
+	var heap *heapProfiles
+	if o.memProfile != "" {
+		heap = &heapProfiles{prefix: o.memProfile}
+		cfg.OnProgress = heap.wrap(ui.event)
+	}
 	res, err := pipeline.Run(ctx, cfg)
 	var unusable *pipeline.UnusableSourceError
 	if errors.As(err, &unusable) && o.lang != langEN {
@@ -198,6 +208,9 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	}
 	if err != nil {
 		return nil, err
+	}
+	if heap != nil && heap.err != nil {
+		return nil, heap.err
 	}
 	sum := <-sums
 	var verification *output.Verification
@@ -246,6 +259,11 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		return nil, err
 	}
 	committed = true
+	if heap != nil {
+		if heap.write("written"); heap.err != nil {
+			return nil, heap.err
+		}
+	}
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
 		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: append(cleaned, res.Warnings...),
 		Seconds: time.Since(started).Seconds()}
