@@ -28,7 +28,7 @@ type Person struct {
 	Birth     normalize.Date
 	Gender    normalize.Gender
 	Status    normalize.Status
-	BirthProv string // two-digit legacy province code of birth registration; "" unknown (constant strings only)
+	BirthProv Ref // province code of birth registration; empty when unknown
 }
 
 // PersonInput is a normalised population row before it is stored.
@@ -196,7 +196,7 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 		SpouseID: a.Add(in.SpouseID), Commune: b.share(in.Commune), Household: b.household,
 		Relation: b.share(in.Relation), Village: b.share(in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
-		Status: in.Status, BirthProv: in.BirthProv,
+		Status: in.Status, BirthProv: b.share(in.BirthProv),
 	})
 	if in.ID != "" {
 		b.byID.Add(HashString(in.ID), row)
