@@ -54,6 +54,29 @@ func TestKeyOwnersGroups(t *testing.T) {
 	}
 }
 
+func TestKeyOwnersUnlinkedCommunes(t *testing.T) {
+	// Linked and unlinked owners mixed; the unlinked ones keep their
+	// commune (or none), whatever their place among the others.
+	var o KeyOwners
+	owners := []KeyOwner{
+		{Key: "K1", Person: 3, Commune: "25009"}, {Key: "K1", Person: -1, Commune: "25010"},
+		{Key: "K2", Person: -1}, {Key: "K1", Person: -1, Commune: "25011"}, {Key: "K2", Person: -1, Commune: "25012"},
+		{Key: "K2", Person: 7, Commune: "25013"},
+	}
+	for i := range owners {
+		owners[i].Name = fmt.Sprint("Name ", i)
+		o.Add(owners[i])
+	}
+	for i, want := range owners {
+		if want.Person >= 0 {
+			want.Commune = "" // a linked record is placed by its person
+		}
+		if got := o.at(int32(i)); got != want {
+			t.Errorf("owner %d = %+v, want %+v", i, got, want)
+		}
+	}
+}
+
 func TestDupIDSourceUnlinked(t *testing.T) {
 	c := NewChecker(NewPlaces(admin.Default(), "40"), match.NewPopulationBuilder(0).Build())
 	tests := []struct {
