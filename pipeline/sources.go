@@ -234,6 +234,7 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		path:   path,
 		schema: schema,
 		start: func(rd *ingest.Reader[T], _ []T) {
+			owners.Share(r.pop)
 			if n := rd.RowsHint(); n > 0 {
 				owners.Grow(int(n))
 			}

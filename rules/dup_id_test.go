@@ -77,6 +77,37 @@ func TestKeyOwnersUnlinkedCommunes(t *testing.T) {
 	}
 }
 
+func TestKeyOwnersShare(t *testing.T) {
+	b := match.NewPopulationBuilder(2)
+	b.Add(&match.PersonInput{Row: 1, ID: "040090000001", Name: "Nguyễn Văn An", RawName: "Nguyễn Văn An", NameKey: "nguyen van an"})
+	b.Add(&match.PersonInput{Row: 2, ID: "040090000002", Name: "Lê Thị Hoa", RawName: "LÊ THỊ HOA", NameKey: "le thi hoa"})
+	pop := b.Build()
+	owners := []KeyOwner{
+		{Key: "T1", Person: 0, Name: "Nguyễn Văn An", NameKey: "nguyen van an"}, // as on the register
+		{Key: "T2", Person: 1, Name: "LÊ THỊ HOA", NameKey: "le thi hoa"},       // as on the register
+		{Key: "T3", Person: 1, Name: "Lê Thị Hoa", NameKey: "le thi hoa"},       // written otherwise
+		{Key: "T4", Person: 0, Name: "Nguyễn Văn Ân", NameKey: "nguyen van an"}, // another name, same key
+		{Key: "T5", Person: -1, Name: "Nguyễn Văn An", NameKey: "nguyen van an", Commune: "25009"},
+	}
+	var shared, copied KeyOwners
+	shared.Share(pop)
+	for _, k := range owners {
+		shared.Add(k)
+		copied.Add(k)
+	}
+	for i, want := range owners {
+		if got := shared.at(int32(i)); got != want {
+			t.Errorf("owner %d = %+v, want %+v", i, got, want)
+		}
+	}
+	// Read off the register: owner 0's name and key, 1's name and key, 2's
+	// and 3's key.
+	saved := int64(len("Nguyễn Văn An") + len("nguyen van an") + len("LÊ THỊ HOA") + 2*len("le thi hoa") + len("nguyen van an"))
+	if got := copied.strs.Len() - shared.strs.Len(); got != saved {
+		t.Errorf("Share saved %d bytes, want %d", got, saved)
+	}
+}
+
 func TestDupIDSourceUnlinked(t *testing.T) {
 	c := NewChecker(NewPlaces(admin.Default(), "40"), match.NewPopulationBuilder(0).Build())
 	tests := []struct {
