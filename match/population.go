@@ -28,7 +28,7 @@ type Person struct {
 	Birth     normalize.Date
 	Gender    normalize.Gender
 	Status    normalize.Status
-	BirthProv string // two-digit legacy province code of birth registration; "" unknown (constant strings only)
+	BirthProv Ref // province code of birth registration; empty when unknown
 }
 
 // PersonInput is a normalised population row before it is stored.
@@ -154,11 +154,21 @@ type PopulationBuilder struct {
 	arena                                 *Arena
 	byID, byOldID, byName, byPhon, byDate IndexBuilder
 	byDup, nameFreq                       IndexBuilder
+
+	// shared holds the strings of columns with few distinct values
+	// (commune codes, relations, villages) once each; household is the
+	// last row's household, which the next row of a household repeats.
+	shared    map[string]Ref
+	household Ref
 }
+
+// maxShared bounds the distinct strings a PopulationBuilder stores once:
+// past it, new values are stored with each row.
+const maxShared = 1 << 16
 
 // NewPopulationBuilder returns a builder expecting about n rows.
 func NewPopulationBuilder(n int) *PopulationBuilder {
-	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena)}
+	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), shared: map[string]Ref{}}
 	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
 	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {
 		ix.Grow(n)
@@ -166,17 +176,27 @@ func NewPopulationBuilder(n int) *PopulationBuilder {
 	return b
 }
 
-// Add stores one row.
+// Add stores one row. A string equal to one stored before may share its
+// bytes: the name as written when it is the display form, the household
+// of the row before, the values of columns with few distinct ones.
 func (b *PopulationBuilder) Add(in *PersonInput) {
 	row := int32(len(b.people))
 	a := b.arena
+	name := a.Add(in.Name)
+	rawName := name
+	if in.RawName != in.Name {
+		rawName = a.Add(in.RawName)
+	}
+	if in.Household != a.Get(b.household) {
+		b.household = a.Add(in.Household)
+	}
 	b.people = append(b.people, Person{
-		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: a.Add(in.Name),
-		NameKey: a.Add(in.NameKey), RawName: a.Add(in.RawName), RawBirth: a.Add(in.RawBirth),
-		SpouseID: a.Add(in.SpouseID), Commune: a.Add(in.Commune), Household: a.Add(in.Household),
-		Relation: a.Add(in.Relation), Village: a.Add(in.Village),
+		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
+		NameKey: a.Add(in.NameKey), RawName: rawName, RawBirth: a.Add(in.RawBirth),
+		SpouseID: a.Add(in.SpouseID), Commune: b.share(in.Commune), Household: b.household,
+		Relation: b.share(in.Relation), Village: b.share(in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
-		Status: in.Status, BirthProv: in.BirthProv,
+		Status: in.Status, BirthProv: b.share(in.BirthProv),
 	})
 	if in.ID != "" {
 		b.byID.Add(HashString(in.ID), row)
@@ -202,11 +222,27 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	}
 }
 
+// share stores s once for all rows, up to maxShared distinct strings.
+func (b *PopulationBuilder) share(s string) Ref {
+	if s == "" {
+		return 0
+	}
+	if r, ok := b.shared[s]; ok {
+		return r
+	}
+	r := b.arena.Add(s)
+	if len(b.shared) < maxShared {
+		b.shared[b.arena.Get(r)] = r // keyed by the arena's copy, not s
+	}
+	return r
+}
+
 // Build returns the finished population; the builder must not be used after.
 // The indexes are sorted side by side, one per core at a time (each needs
 // twice its final memory while it is sorted).
 func (b *PopulationBuilder) Build() *Population {
 	p := &Population{People: b.people, arena: b.arena}
+	b.shared = nil
 	var nameFreq *Index
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))

@@ -48,11 +48,18 @@ func (m *addrMemo) put(s string, r AddressResult) {
 	if len(s) > 1024 {
 		return // not worth keeping a long text alive
 	}
+	// The parts are pieces of s, which may be a slice of a whole batch of
+	// input: kept as they are, one entry would keep the batch alive.
+	pt := &r.Parts
+	for _, f := range []*string{&pt.House, &pt.Street, &pt.Village, &pt.Commune, &pt.District, &pt.Province} {
+		*f = strings.Clone(*f)
+	}
+	key := strings.Clone(s)
 	sh := m.shard(s)
 	sh.mu.Lock()
 	if len(sh.m) >= m.perShard {
 		clear(sh.m)
 	}
-	sh.m[strings.Clone(s)] = r
+	sh.m[key] = r
 	sh.mu.Unlock()
 }

@@ -47,10 +47,11 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 				if f.Address == "" {
 					addr := p.Address
 					decodeText(textColumn{&addr, "address"}) // legacy text shown decoded, as the first reading saw it
-					f.Address = strings.TrimSpace(addr)
+					// A copy: the row's text shares its batch's buffer.
+					f.Address = r.texts.own(strings.TrimSpace(addr))
 				}
 				if f.HouseholdID == "" {
-					f.HouseholdID = strings.TrimSpace(p.HouseholdID)
+					f.HouseholdID = r.texts.own(strings.TrimSpace(p.HouseholdID))
 				}
 			}
 		}

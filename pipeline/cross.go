@@ -28,7 +28,7 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 	}
 	wg.Wait()
 	for _, fs := range found {
-		r.res.Findings = append(r.res.Findings, fs...)
+		r.keepFindings(fs) // their strings share the population's arena
 	}
 	// One defect, one finding: drop what another finding's defect causes.
 	r.res.Findings = r.chk.DropConsequences(r.res.Findings)

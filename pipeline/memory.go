@@ -4,12 +4,14 @@ import "github.com/doisanh/doisanh/ingest"
 
 // The memory budget of a run: the live heap the pipeline holds at its
 // peak (linking the sources and applying the cross-record rules), per row
-// of each kind, as measured on the synthetic 1 M province (GODEBUG=gctrace=1;
-// benchmarks/RESULTS.md, Memory per person). The whole register and what
+// of each kind, as measured on the synthetic 1 M and 4 M provinces
+// (GODEBUG=gctrace=1; benchmarks/RESULTS.md, Memory per person: 340-360 B
+// a person once the register is read, 414-474 B a person at the peak with
+// 1.6 source rows a person), rounded up. The whole register and what
 // linking keeps of the sources stay in memory until the rules have run.
 const (
-	BytesPerPerson    = 500      // a register row: the person, the indexes, the blocking keys
-	BytesPerSourceRow = 160      // a tax, insurance or civil row: what the cross-record rules keep
+	BytesPerPerson    = 360      // a register row: the person, the indexes, the blocking keys
+	BytesPerSourceRow = 75       // a tax, insurance or civil row: what the cross-record rules keep
 	BytesFixed        = 64 << 20 // the reference tables, the model, buffers
 )
 

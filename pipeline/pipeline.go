@@ -107,7 +107,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	asked := cfg.Workers
 	cfg.Workers, _ = Workers(asked)
 	r := &run{cfg: cfg, res: &Result{Started: time.Now(), Links: map[string]int{}, Workers: cfg.Workers}, units: units,
-		rules: rules.All()}
+		rules: rules.All(), texts: &texts{}}
 	if w := WorkersWarning(asked); w != "" {
 		r.warnf("%s", w)
 	}
@@ -193,6 +193,8 @@ type run struct {
 
 	// What linking keeps for the cross-record rules.
 	linked rules.Linked
+	// texts holds the run's copies of the strings it keeps (keepFindings).
+	texts *texts
 
 	// relay, when set, holds this run's progress until it is its turn
 	// (part) among files read side by side (linkSources).

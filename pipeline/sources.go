@@ -157,6 +157,7 @@ func (r *run) fork(rl *relay, i int) *run {
 	sub := *r
 	sub.res = &Result{Province: r.res.Province, Links: map[string]int{}}
 	sub.linked = rules.Linked{}
+	sub.texts = &texts{}
 	sub.relay, sub.part = rl, i
 	return &sub
 }
@@ -233,6 +234,7 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		path:   path,
 		schema: schema,
 		start: func(rd *ingest.Reader[T], _ []T) {
+			owners.Share(r.pop)
 			if n := rd.RowsHint(); n > 0 {
 				owners.Grow(int(n))
 			}
@@ -254,7 +256,7 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		},
 		keep: func(o *sourceOut) {
 			owners.Add(o.owner)
-			r.res.Findings = append(r.res.Findings, o.findings...)
+			r.keepFindings(o.findings)
 			r.res.Links[linkKey+o.method.String()]++
 			tally.add(r.units, o.method, o.owner.Commune)
 		},
@@ -311,8 +313,9 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 			}
 		},
 		keep: func(o *civilOut) {
-			r.res.Findings = append(r.res.Findings, o.findings...)
+			r.keepFindings(o.findings)
 			if o.married {
+				o.marriage.EventID = r.texts.own(o.marriage.EventID)
 				r.linked.Marriages = append(r.linked.Marriages, o.marriage)
 			}
 			r.res.Links["civil/"+o.method.String()]++

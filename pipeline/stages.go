@@ -246,7 +246,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 		},
 		keep: func(o *personOut) {
 			r.builder.Add(&o.in)
-			r.res.Findings = append(r.res.Findings, o.findings...)
+			r.keepFindings(o.findings)
 		},
 	})
 }
@@ -287,7 +287,11 @@ func residents(pop *match.Population) map[string]int64 {
 		case normalize.StatusDead, normalize.StatusMissing, normalize.StatusDeregistered:
 			continue
 		}
-		out[pop.Str(p.Commune)]++
+		c := pop.Str(p.Commune)
+		if _, ok := out[c]; !ok {
+			c = strings.Clone(c) // a key of its own, not the population's arena
+		}
+		out[c]++
 	}
 	return out
 }

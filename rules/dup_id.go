@@ -126,14 +126,32 @@ type KeyOwner struct {
 type KeyOwners struct {
 	strs   match.Arena
 	owners []keyOwner
+	// pop, when set (Share), holds the names of linked owners that are
+	// written as on the register: they are read off it, not copied.
+	pop *match.Population
+	// communes are the communes of the unlinked owners, by ascending
+	// owner: few records link to nobody, so they are kept apart.
+	communes []ownerCommune
 }
 
-// keyOwner is a KeyOwner with its strings in the arena.
+// keyOwner is a KeyOwner with its strings in the arena (40 bytes).
 type keyOwner struct {
-	hash                        uint64 // of the key
-	key, nameKey, name, commune match.Ref
-	person                      int32
-	birth                       normalize.Date
+	key, nameKey, name match.Ref
+	person             int32
+	birth              normalize.Date
+	onRegister         uint8 // ownName, ownNameKey: the string is the person's on pop
+}
+
+// Bits of keyOwner.onRegister.
+const (
+	ownName    = 1 << iota // name is the person's RawName
+	ownNameKey             // nameKey is the person's NameKey
+)
+
+// ownerCommune is the commune of unlinked owner i.
+type ownerCommune struct {
+	i       int32
+	commune match.Ref
 }
 
 // Grow makes room for n more owners.
@@ -142,13 +160,33 @@ func (o *KeyOwners) Grow(n int) { o.owners = slices.Grow(o.owners, n) }
 // Len returns the number of owners added.
 func (o *KeyOwners) Len() int { return len(o.owners) }
 
+// Share lets Add keep the name and name key of a record linked to a
+// person of pop as a reference to the person's when they are equal (as
+// most are), instead of a copy. Owners' Person rows must then be rows of
+// pop. Call it before the first Add.
+func (o *KeyOwners) Share(pop *match.Population) { o.pop = pop }
+
 // Add records one owner. The commune is kept only for unlinked records: a
 // linked record is placed by its person.
 func (o *KeyOwners) Add(k KeyOwner) {
-	ko := keyOwner{hash: match.HashString(k.Key), key: o.strs.Add(k.Key), name: o.strs.Add(k.Name),
-		nameKey: o.strs.Add(k.NameKey), person: k.Person, birth: k.Birth}
-	if k.Person < 0 {
-		ko.commune = o.strs.Add(k.Commune)
+	ko := keyOwner{key: o.strs.Add(k.Key), person: k.Person, birth: k.Birth}
+	if o.pop != nil && k.Person >= 0 {
+		p := &o.pop.People[k.Person]
+		if k.Name == o.pop.Str(p.RawName) {
+			ko.onRegister |= ownName
+		}
+		if k.NameKey == o.pop.Str(p.NameKey) {
+			ko.onRegister |= ownNameKey
+		}
+	}
+	if ko.onRegister&ownName == 0 {
+		ko.name = o.strs.Add(k.Name)
+	}
+	if ko.onRegister&ownNameKey == 0 {
+		ko.nameKey = o.strs.Add(k.NameKey)
+	}
+	if k.Person < 0 && k.Commune != "" {
+		o.communes = append(o.communes, ownerCommune{int32(len(o.owners)), o.strs.Add(k.Commune)})
 	}
 	o.owners = append(o.owners, ko)
 }
@@ -156,8 +194,24 @@ func (o *KeyOwners) Add(k KeyOwner) {
 // at returns owner i.
 func (o *KeyOwners) at(i int32) KeyOwner {
 	ko := &o.owners[i]
-	return KeyOwner{Key: o.strs.Get(ko.key), Person: ko.person, NameKey: o.strs.Get(ko.nameKey), Birth: ko.birth,
-		Name: o.strs.Get(ko.name), Commune: o.strs.Get(ko.commune)}
+	var commune match.Ref
+	if ko.person < 0 {
+		if j, ok := slices.BinarySearchFunc(o.communes, i, func(c ownerCommune, i int32) int { return cmp.Compare(c.i, i) }); ok {
+			commune = o.communes[j].commune
+		}
+	}
+	k := KeyOwner{Key: o.strs.Get(ko.key), Person: ko.person, NameKey: o.strs.Get(ko.nameKey), Birth: ko.birth,
+		Name: o.strs.Get(ko.name), Commune: o.strs.Get(commune)}
+	if ko.onRegister != 0 {
+		p := &o.pop.People[ko.person]
+		if ko.onRegister&ownName != 0 {
+			k.Name = o.pop.Str(p.RawName)
+		}
+		if ko.onRegister&ownNameKey != 0 {
+			k.NameKey = o.pop.Str(p.NameKey)
+		}
+	}
+	return k
 }
 
 // groups calls fn with the owners of every code held by two or more
@@ -169,7 +223,7 @@ func (o *KeyOwners) groups(fn func(group []KeyOwner)) {
 	}
 	byHash := make([]entry, len(o.owners))
 	for i := range o.owners {
-		byHash[i] = entry{o.owners[i].hash, int32(i)}
+		byHash[i] = entry{match.HashString(o.strs.Get(o.owners[i].key)), int32(i)}
 	}
 	slices.SortFunc(byHash, func(a, b entry) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.i, b.i)) })
 	var group []KeyOwner

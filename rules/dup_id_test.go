@@ -54,6 +54,60 @@ func TestKeyOwnersGroups(t *testing.T) {
 	}
 }
 
+func TestKeyOwnersUnlinkedCommunes(t *testing.T) {
+	// Linked and unlinked owners mixed; the unlinked ones keep their
+	// commune (or none), whatever their place among the others.
+	var o KeyOwners
+	owners := []KeyOwner{
+		{Key: "K1", Person: 3, Commune: "25009"}, {Key: "K1", Person: -1, Commune: "25010"},
+		{Key: "K2", Person: -1}, {Key: "K1", Person: -1, Commune: "25011"}, {Key: "K2", Person: -1, Commune: "25012"},
+		{Key: "K2", Person: 7, Commune: "25013"},
+	}
+	for i := range owners {
+		owners[i].Name = fmt.Sprint("Name ", i)
+		o.Add(owners[i])
+	}
+	for i, want := range owners {
+		if want.Person >= 0 {
+			want.Commune = "" // a linked record is placed by its person
+		}
+		if got := o.at(int32(i)); got != want {
+			t.Errorf("owner %d = %+v, want %+v", i, got, want)
+		}
+	}
+}
+
+func TestKeyOwnersShare(t *testing.T) {
+	b := match.NewPopulationBuilder(2)
+	b.Add(&match.PersonInput{Row: 1, ID: "040090000001", Name: "Nguyễn Văn An", RawName: "Nguyễn Văn An", NameKey: "nguyen van an"})
+	b.Add(&match.PersonInput{Row: 2, ID: "040090000002", Name: "Lê Thị Hoa", RawName: "LÊ THỊ HOA", NameKey: "le thi hoa"})
+	pop := b.Build()
+	owners := []KeyOwner{
+		{Key: "T1", Person: 0, Name: "Nguyễn Văn An", NameKey: "nguyen van an"}, // as on the register
+		{Key: "T2", Person: 1, Name: "LÊ THỊ HOA", NameKey: "le thi hoa"},       // as on the register
+		{Key: "T3", Person: 1, Name: "Lê Thị Hoa", NameKey: "le thi hoa"},       // written otherwise
+		{Key: "T4", Person: 0, Name: "Nguyễn Văn Ân", NameKey: "nguyen van an"}, // another name, same key
+		{Key: "T5", Person: -1, Name: "Nguyễn Văn An", NameKey: "nguyen van an", Commune: "25009"},
+	}
+	var shared, copied KeyOwners
+	shared.Share(pop)
+	for _, k := range owners {
+		shared.Add(k)
+		copied.Add(k)
+	}
+	for i, want := range owners {
+		if got := shared.at(int32(i)); got != want {
+			t.Errorf("owner %d = %+v, want %+v", i, got, want)
+		}
+	}
+	// Read off the register: owner 0's name and key, 1's name and key, 2's
+	// and 3's key.
+	saved := int64(len("Nguyễn Văn An") + len("nguyen van an") + len("LÊ THỊ HOA") + 2*len("le thi hoa") + len("nguyen van an"))
+	if got := copied.strs.Len() - shared.strs.Len(); got != saved {
+		t.Errorf("Share saved %d bytes, want %d", got, saved)
+	}
+}
+
 func TestDupIDSourceUnlinked(t *testing.T) {
 	c := NewChecker(NewPlaces(admin.Default(), "40"), match.NewPopulationBuilder(0).Build())
 	tests := []struct {

@@ -260,7 +260,7 @@ func dupCompare(pop *match.Population, ra, rb int32) match.Vector {
 	}
 	v[dupHousehold] = agreeStr(pop.Str(a.Household), pop.Str(b.Household))
 	v[dupOldID] = agreeStr(pop.Str(a.OldID), pop.Str(b.OldID))
-	v[dupBirthProv] = agreeStr(a.BirthProv, b.BirthProv)
+	v[dupBirthProv] = agreeStr(pop.Str(a.BirthProv), pop.Str(b.BirthProv))
 	v[dupSpouse] = agreeStr(pop.Str(a.SpouseID), pop.Str(b.SpouseID))
 	return v
 }
@@ -507,7 +507,7 @@ func (c *Checker) dupEvidence(p DupPair) []string {
 	}
 	switch v[dupBirthProv] {
 	case 0:
-		ev = append(ev, "nơi đăng ký khai sinh khác tỉnh (mã "+a.BirthProv+" và "+b.BirthProv+")")
+		ev = append(ev, "nơi đăng ký khai sinh khác tỉnh (mã "+pop.Str(a.BirthProv)+" và "+pop.Str(b.BirthProv)+")")
 	case 1:
 		ev = append(ev, "cùng tỉnh đăng ký khai sinh")
 	}

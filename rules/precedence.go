@@ -53,7 +53,7 @@ func (c *Checker) holders(group []int32, repeat []bool) idHolders {
 			year = int(p.Birth.Year)
 		}
 		h.rows = append(h.rows, r)
-		h.fits = append(h.fits, len(normalize.CheckPersonID(id, p.Gender, year, p.BirthProv)) == 0)
+		h.fits = append(h.fits, len(normalize.CheckPersonID(id, p.Gender, year, pop.Str(p.BirthProv))) == 0)
 	}
 	return h
 }

@@ -46,6 +46,9 @@ type reconcileOptions struct {
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
+	// memProfile, when set, is the prefix of heap profiles written after
+	// each stage of the run (see memprofile.go).
+	memProfile string
 }
 
 func newReconcileCmd() *cobra.Command {
@@ -157,6 +160,8 @@ reasons with their counts.`,
 	f.StringVar(&o.memoryLimit, "memory-limit", "", "memory the run may use, e.g. 4GB or 8GiB (default: 75 % of the machine's memory, or GOMEMLIMIT); a run that needs more fails before it starts")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
+	f.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after each stage to PREFIX.N-STAGE.pprof")
+	f.MarkHidden("memprofile")
 	return cmd
 }
 
@@ -220,6 +225,11 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 
 	cfg := o.cfg
 	cfg.OnProgress = ui.event
+	var heap *heapProfiles
+	if o.memProfile != "" {
+		heap = &heapProfiles{prefix: o.memProfile}
+		cfg.OnProgress = heap.wrap(ui.event)
+	}
 	res, err := pipeline.Run(ctx, cfg)
 	var unusable *pipeline.UnusableSourceError
 	if errors.As(err, &unusable) && o.lang != langEN {
@@ -227,6 +237,9 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	}
 	if err != nil {
 		return nil, err
+	}
+	if heap != nil && heap.err != nil {
+		return nil, heap.err
 	}
 	sum := <-sums
 	var verification *output.Verification
@@ -276,6 +289,11 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		return nil, err
 	}
 	committed = true
+	if heap != nil {
+		if heap.write("written"); heap.err != nil {
+			return nil, heap.err
+		}
+	}
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
 		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: append(cleaned, res.Warnings...),
 		Seconds: time.Since(started).Seconds(), shown: len(cleaned)}

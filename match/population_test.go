@@ -1,0 +1,82 @@
+package match
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestPopulationBuilderSharesRepeatedStrings(t *testing.T) {
+	// Households of three, few communes, relations and villages, names
+	// written as displayed but for every fourth row.
+	var ins []PersonInput
+	for i := range 300 {
+		in := PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("0400%08d", i), Name: fmt.Sprintf("Nguyễn Văn %d", i),
+			NameKey: fmt.Sprintf("nguyen van %d", i), Household: fmt.Sprintf("HH%05d", i/3),
+			Commune: fmt.Sprintf("%05d", 100+i%4), Relation: []string{"Chủ hộ", "Vợ", "Con"}[i%3],
+			Village: fmt.Sprintf("Thôn %d", i%5)}
+		in.RawName = in.Name
+		if i%4 == 0 {
+			in.RawName = fmt.Sprintf("NGUYỄN VĂN %d", i)
+		}
+		if i%7 == 0 {
+			in.Village, in.Relation = "", ""
+		}
+		ins = append(ins, in)
+	}
+	b := NewPopulationBuilder(len(ins))
+	var plain int
+	for i := range ins {
+		in := &ins[i]
+		b.Add(in)
+		for _, s := range []string{in.ID, in.OldID, in.Name, in.NameKey, in.RawName, in.RawBirth, in.SpouseID,
+			in.Commune, in.Household, in.Relation, in.Village} {
+			plain += len(s)
+		}
+	}
+	pop := b.Build()
+	for i := range ins {
+		in, p := &ins[i], &pop.People[i]
+		got := []string{pop.Str(p.ID), pop.Str(p.Name), pop.Str(p.NameKey), pop.Str(p.RawName), pop.Str(p.Commune),
+			pop.Str(p.Household), pop.Str(p.Relation), pop.Str(p.Village)}
+		want := []string{in.ID, in.Name, in.NameKey, in.RawName, in.Commune, in.Household, in.Relation, in.Village}
+		for k := range got {
+			if got[k] != want[k] {
+				t.Fatalf("row %d: field %d = %q, want %q", i, k, got[k], want[k])
+			}
+		}
+	}
+	// Stored once: 4 communes, 3 relations, 5 villages, 100 households, and
+	// the raw names that differ from the display form.
+	var once int
+	for i := range ins {
+		in := &ins[i]
+		once += len(in.ID) + len(in.Name) + len(in.NameKey)
+		if in.RawName != in.Name {
+			once += len(in.RawName)
+		}
+		if i%3 == 0 {
+			once += len(in.Household)
+		}
+	}
+	for _, s := range []string{"00100", "00101", "00102", "00103", "Chủ hộ", "Vợ", "Con",
+		"Thôn 0", "Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"} {
+		once += len(s)
+	}
+	if got := pop.arena.Len(); got != int64(once) {
+		t.Errorf("arena holds %d bytes, want %d (%d stored with every row)", got, once, plain)
+	}
+}
+
+func TestPopulationBuilderSharesAtMostMaxShared(t *testing.T) {
+	b := NewPopulationBuilder(0)
+	for i := range maxShared + 10 {
+		b.Add(&PersonInput{Village: fmt.Sprintf("v%d", i)})
+	}
+	if len(b.shared) != maxShared {
+		t.Errorf("%d strings shared, want at most %d", len(b.shared), maxShared)
+	}
+	pop := b.Build()
+	if got := pop.Str(pop.People[maxShared+5].Village); got != fmt.Sprintf("v%d", maxShared+5) {
+		t.Errorf("village past the bound = %q", got)
+	}
+}
