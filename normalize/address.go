@@ -556,7 +556,8 @@ func (p *AddressParser) parse(s string) AddressResult {
 	if r.Status == AddressResolved && len(r.Legacy) == 1 && r.Reason == "" && r.Confidence >= 0.9 {
 		return r
 	}
-	m := p.matchTriples(matchWords(s))
+	defer w.match.reset()
+	m := p.matchTriples(&w.match, s)
 	// The matcher's reading needs the hierarchy, or a unit word and a clear
 	// lead, to stand.
 	if !m.ok || m.margin < 0.25 || !m.hasDist && !m.hasProv && !(m.com.unit == 1+mCommune && m.margin >= 1.5) {
@@ -598,6 +599,7 @@ type addrScratch struct {
 	buf    [256]byte
 	units  [24]addrUnit
 	notes  [4]string
+	match  matchScratch
 }
 
 var addrScratchPool = sync.Pool{New: func() any { return new(addrScratch) }}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/doisanh/doisanh/admin"
 )
@@ -39,10 +40,17 @@ type addrOldName struct {
 	key, year string
 }
 
+// mNames are the units one squashed name may stand for, with the name
+// itself, so that a hit can carry the name without building it again.
+type mNames struct {
+	key string
+	es  []mEntity
+}
+
 // matchIndex is built once by NewAddressParser.
 type matchIndex struct {
-	names    map[string][]mEntity // squashed name -> units
-	dels     map[string][]string  // squashed name with one byte deleted -> names
+	names    map[string]mNames   // squashed name -> units
+	dels     map[string][]string // squashed name with one byte deleted -> names
 	oldNames []addrOldName
 	distIdx  map[string]int32  // legacy district code -> index in p.districts
 	distKey  map[string]string // legacy district code -> squashed name without level word
@@ -54,7 +62,7 @@ func squashKey(k string) string { return strings.ReplaceAll(k, " ", "") }
 
 func (p *AddressParser) buildMatchIndex() {
 	m := &p.match
-	m.names = map[string][]mEntity{}
+	m.names = map[string]mNames{}
 	m.dels = map[string][]string{}
 	m.distIdx = map[string]int32{}
 	m.distKey = map[string]string{}
@@ -62,12 +70,14 @@ func (p *AddressParser) buildMatchIndex() {
 		if key == "" {
 			return
 		}
-		for _, x := range m.names[key] {
+		v := m.names[key]
+		for _, x := range v.es {
 			if x.kind == e.kind && x.list == e.list && x.idx == e.idx && x.prov == e.prov {
 				return
 			}
 		}
-		m.names[key] = append(m.names[key], e)
+		v.key, v.es = key, append(v.es, e)
+		m.names[key] = v
 	}
 	isNum := func(k string) bool { return k != "" && strings.Trim(k, "0123456789") == "" }
 	// "T.Giang" (Tiền Giang), "Đ.Đa" (Đống Đa), "C/Giấy" (Cầu Giấy).
@@ -221,8 +231,18 @@ type mWord struct {
 // ("XNghi", "TTCàng"), a single digit inside a word is a slip of the finger
 // and is dropped ("Dầ6u"), and a dot separates.
 func splitGlued(s string) string {
-	rs := []rune(s)
-	out := make([]rune, 0, len(rs)+8)
+	s, _, _ = splitGluedBuf(s, nil, nil)
+	return s
+}
+
+// splitGluedBuf is splitGlued with the runes of s and of the result kept
+// in rs and out, which it returns for reuse; it returns s itself when
+// nothing is rewritten.
+func splitGluedBuf(s string, rs, out []rune) (_ string, _, _ []rune) {
+	for _, r := range s {
+		rs = append(rs, r)
+	}
+	changed := false
 	isL := func(i int) bool {
 		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.Is(unicode.Mn, rs[i]))
 	}
@@ -234,10 +254,13 @@ func splitGlued(s string) string {
 		if isD(i) && !isD(i+1) && !isD(i-1) {
 			switch {
 			case isL(i-1) && isL(i+1):
+				changed = true
 				continue // "Quỳn1 Lâm", "Dầ6u"
 			case !isL(i-1) && isU(i+1) && isLo(i+2):
+				changed = true
 				continue // "7Sơn Hà"
 			case isL(i-1) && isL(i-2) && isL(i-3) && !isL(i+1):
+				changed = true
 				continue // "Lạng5 Sơn", "Tiếns6"
 			}
 		}
@@ -245,6 +268,7 @@ func splitGlued(s string) string {
 			switch {
 			case isLo(i - 1):
 				out = append(out, ' ') // "LongThạch"
+				changed = true
 			case isU(i-1) && isLo(i+1):
 				// "XNghi", "TTCàng", "HCMC" stays; split before the last capital
 				j := i - 1
@@ -253,20 +277,23 @@ func splitGlued(s string) string {
 				}
 				if i-(j+1) <= 2 {
 					out = append(out, ' ')
+					changed = true
 				}
 			}
 		}
 		if r == '.' || r == '-' || r == '_' || r == '/' {
-			if r == '/' || r == '-' {
-				out = append(out, ' ')
-				continue
-			}
 			out = append(out, ' ')
+			changed = true
 			continue
 		}
 		out = append(out, r)
 	}
-	return string(out)
+	// Unchanged, and valid UTF-8 (the runes of invalid bytes are U+FFFD,
+	// which string(out) would write out).
+	if !changed && utf8.ValidString(s) {
+		return s, rs, out
+	}
+	return string(out), rs, out
 }
 
 // addrUnitWords are the unit words the matcher knows, folded, with the kind
@@ -285,19 +312,53 @@ var addrLevelWord = map[string]string{
 	"x": "Xã", "xa": "Xã", "p": "Phường", "phuong": "Phường", "f": "Phường", "ph": "Phường", "tt": "Thị trấn", "tran": "Thị trấn",
 }
 
+// matchScratch is the working memory of the matcher in one Parse call
+// (part of addrScratch): its slices keep their capacity from call to call.
+type matchScratch struct {
+	tokens     addrTokens
+	runes, out []rune
+	words      []mWord
+	hits       []mHit
+	cands      []mCand
+	dist, prov []int
+	dBuf, pBuf []int
+}
+
+// reset drops what the scratch refers to (the words hold the input), so
+// that a pooled scratch keeps no text alive.
+func (ms *matchScratch) reset() {
+	ms.tokens.s = ""
+	clear(ms.words)
+	clear(ms.hits)
+	clear(ms.cands)
+	ms.words, ms.hits, ms.cands = ms.words[:0], ms.hits[:0], ms.cands[:0]
+}
+
 // matchWords tokenizes s for the matcher.
 func matchWords(s string) []mWord {
-	s = splitGlued(s)
-	var t addrTokens
+	return new(matchScratch).matchWords(s)
+}
+
+// matchWords tokenizes s for the matcher into the scratch; the words are
+// valid until the next call.
+func (ms *matchScratch) matchWords(s string) []mWord {
+	s, ms.runes, ms.out = splitGluedBuf(s, ms.runes[:0], ms.out[:0])
+	t := &ms.tokens
 	t.tokenize(s)
-	words := make([]mWord, 0, len(t.toks))
+	words := ms.words[:0]
 	keys := string(t.buf) // one copy for all the words' keys
 	for _, tok := range t.toks {
 		k := keys[tok.k0:tok.k1]
 		raw := s[tok.start:tok.end]
-		exact := addrEqualLower(raw, "tỉnh") || addrEqualLower(raw, "huyện")
+		// Only an ASCII t or h lower-cases to the first letter of "tỉnh"
+		// or "huyện".
+		exact := false
+		if c := raw[0] | 0x20; c == 't' || c == 'h' {
+			exact = addrEqualLower(raw, "tỉnh") || addrEqualLower(raw, "huyện")
+		}
 		words = append(words, mWord{key: k, unit: addrUnitWords[k], seg: int(tok.seg), unitExact: exact, raw: raw})
 	}
+	ms.words = words
 	// Two-word unit words: "thi tran", "thi xa", "thanh pho" (the second word
 	// carries the kind, the first is dropped from names by marking it a unit).
 	for i := 0; i+1 < len(words); i++ {
@@ -339,11 +400,10 @@ type addrMatch struct {
 	words         []mWord
 }
 
-// hits finds the names in words: exactly, and with fuzzy also one typing
-// slip away.
-func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
+// hits appends to out the names in words: exactly, and with fuzzy also one
+// typing slip away.
+func (p *AddressParser) hits(out []mHit, words []mWord, fuzzy bool) []mHit {
 	m := &p.match
-	var out []mHit
 	var buf [96]byte
 	var seen [16]string
 	for a := 0; a < len(words); a++ {
@@ -367,9 +427,8 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 			}
 			kb = append(kb, words[b-1].key...)
 			if es, ok := m.names[string(kb)]; ok {
-				key := string(kb)
-				for _, e := range es {
-					out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, name: key})
+				for _, e := range es.es {
+					out = append(out, mHit{e: e, a: a, b: b, unit: unit, unitKey: unitKey, name: es.key})
 				}
 				continue
 			}
@@ -395,7 +454,7 @@ func (p *AddressParser) hits(words []mWord, fuzzy bool) []mHit {
 				if len(name) < 6 && !(extra && (len(name) >= 5 || unit == 1+mCommune && len(name) >= 4)) {
 					return
 				}
-				for _, e := range m.names[name] {
+				for _, e := range m.names[name].es {
 					if e.numeric || e.initial {
 						continue
 					}
@@ -469,43 +528,47 @@ func hitWeight(h mHit, kind uint8) float64 {
 }
 
 // matchTriples scores every commune the text may name with the district and
-// province that best agree with it.
-func (p *AddressParser) matchTriples(words []mWord) addrMatch {
+// province that best agree with it, reading the text s. The answer refers
+// to ms, valid until its next use.
+func (p *AddressParser) matchTriples(ms *matchScratch, s string) addrMatch {
+	words := ms.matchWords(s)
 	// Typing slips are looked for only when the names as written do not
 	// settle the address.
-	m := p.scoreHits(words, p.hits(words, false))
+	ms.hits = p.hits(ms.hits[:0], words, false)
+	m := p.scoreHits(ms, words, ms.hits)
 	if m.ok && m.hasDist && m.hasProv && m.margin >= 1 {
 		return m
 	}
-	return p.scoreHits(words, p.hits(words, true))
+	ms.hits = p.hits(ms.hits[:0], words, true)
+	return p.scoreHits(ms, words, ms.hits)
 }
 
-func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
-	type cand struct {
-		list  admin.List
-		idx   int32
-		score float64
-		com   mHit
-		dist  mHit
-		prov  mHit
-		hasD  bool
-		hasP  bool
-	}
-	var cands []cand
+// mCand is a commune the text may name, with its best district and
+// province.
+type mCand struct {
+	list  admin.List
+	idx   int32
+	score float64
+	com   mHit
+	dist  mHit
+	prov  mHit
+	hasD  bool
+	hasP  bool
+}
+
+func (p *AddressParser) scoreHits(ms *matchScratch, words []mWord, hits []mHit) addrMatch {
 	overlap := func(x, y mHit) bool { return x.a < y.b && y.a < x.b }
-	var allD, allP, dBuf, pBuf []int
-	nCom := 0
+	allD, allP, dBuf, pBuf := ms.dist[:0], ms.prov[:0], ms.dBuf[:0], ms.pBuf[:0]
 	for j, h := range hits {
 		switch h.e.kind {
-		case mCommune:
-			nCom++
 		case mDistrict:
 			allD = append(allD, j)
 		case mProvince:
 			allP = append(allP, j)
 		}
 	}
-	cands = make([]cand, 0, nCom)
+	cands := ms.cands[:0]
+	defer func() { ms.dist, ms.prov, ms.dBuf, ms.pBuf, ms.cands = allD, allP, dBuf, pBuf, cands }()
 	for _, h := range hits {
 		if h.e.kind != mCommune {
 			continue
@@ -513,7 +576,7 @@ func (p *AddressParser) scoreHits(words []mWord, hits []mHit) addrMatch {
 		if h.e.numeric && (h.unit != 1+mCommune) {
 			continue
 		}
-		c := cand{list: h.e.list, idx: h.e.idx, com: h}
+		c := mCand{list: h.e.list, idx: h.e.idx, com: h}
 		base := hitWeight(h, mCommune)
 		var legProv, curProv string
 		distI := int32(-1)
@@ -787,7 +850,7 @@ func (p *AddressParser) matchResult(m addrMatch, parts Address) AddressResult {
 	// unreadable.
 	if m.list == admin.Current && m.com.unit != 1+mCommune {
 		cur := res.Current[0]
-		for _, e := range p.match.names[m.com.name] {
+		for _, e := range p.match.names[m.com.name].es {
 			if e.kind == mDistrict && !e.initial && p.legToCur[e.prov] == cur.ProvinceCode {
 				conf = min(conf, 0.7)
 				notes = append(notes, fmt.Sprintf("%q cũng là tên quận/huyện cũ (%s); nếu là huyện thì địa chỉ thiếu tên xã/phường", m.text(m.com), p.districts[e.idx].name))

@@ -457,7 +457,7 @@ func (s *addrState) exact(l admin.List, idx []int32, written string) []int32 {
 func (s *addrState) typo(key, level, provLeg, provCur string) (string, bool) {
 	found, ambiguous := "", false
 	s.p.nearNames(squashKey(key), func(name string, _ bool) {
-		for _, e := range s.p.match.names[name] {
+		for _, e := range s.p.match.names[name].es {
 			if e.kind != mCommune || e.initial {
 				continue
 			}

@@ -52,7 +52,7 @@ func DecodeLegacy(s string) (string, Encoding) {
 			switch {
 			case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
 				eightBit = true // TCVN3 capitals sit on control bytes
-			case strings.IndexByte("'`?~.^(+-", c) >= 0:
+			case viqrMark(c):
 				viqr = true
 			case (c == 'd' || c == 'D') && i+1 < len(s) && (s[i+1] == 'd' || s[i+1] == 'D'):
 				viqr = true
@@ -652,4 +652,14 @@ func LegacyReadings(s string) []string {
 	}
 	add(decodeCP1258(raw))
 	return out
+}
+
+// viqrMark reports whether the ASCII byte c is one of the VIQR marks
+// ' ` ? ~ . ^ ( + -.
+func viqrMark(c byte) bool {
+	switch c {
+	case '\'', '`', '?', '~', '.', '^', '(', '+', '-':
+		return true
+	}
+	return false
 }

@@ -68,23 +68,30 @@ func wordPunct(r rune) rune {
 // an empty Name (with the Encoding found).
 func ParseName(s string) Name {
 	dec, enc := DecodeLegacy(s)
-	var buf [96]byte
+	// Display, Key and Phonetic are built one after the other in buf and
+	// share one string: one allocation per name.
+	var buf [256]byte
 	var wbuf [32]letter
-	d, needNFC := appendDisplay(buf[:0], wbuf[:0], dec)
-	if len(d) == 0 {
+	b, needNFC := appendDisplay(buf[:0], wbuf[:0], dec)
+	if len(b) == 0 {
 		return Name{Encoding: enc}
 	}
-	display := string(d)
 	if needNFC {
-		display = norm.NFC.String(display)
+		b = append(b[:0], norm.NFC.String(string(b))...)
 	}
-	var kbuf, pbuf [96]byte
-	key := AppendFold(kbuf[:0], display)
-	n := Name{
-		Display:  display,
-		Key:      string(key),
-		Phonetic: string(appendPhonetic(pbuf[:0], key)),
-		Encoding: enc,
+	nd := len(b)
+	b = AppendFold(b, string(b[:nd]))
+	nk := len(b)
+	ph := appendPhonetic(b[nk:nk], b[nd:nk])
+	same := string(ph) == string(b[nd:nk])
+	if !same {
+		b = append(b[:nk], ph...)
+	}
+	all := string(b)
+	display := all[:nd]
+	n := Name{Display: display, Key: all[nd:nk], Phonetic: all[nk:], Encoding: enc}
+	if same {
+		n.Phonetic = n.Key
 	}
 	first, last := strings.IndexByte(display, ' '), strings.LastIndexByte(display, ' ')
 	switch {
@@ -407,7 +414,7 @@ func appendPhoneticWord(dst, w []byte) []byte {
 		}
 		t = append(t, c)
 	}
-	for len(t) > 1 && strings.IndexByte("sfrxjz", t[len(t)-1]) >= 0 {
+	for len(t) > 1 && telexTone(t[len(t)-1]) {
 		t = t[:len(t)-1]
 	}
 	// Initial consonant.
@@ -466,6 +473,15 @@ func appendPhoneticWord(dst, w []byte) []byte {
 		dst = append(dst, c)
 	}
 	return append(dst, final...)
+}
+
+// telexTone reports whether c is a Telex tone key (s f r x j z).
+func telexTone(c byte) bool {
+	switch c {
+	case 's', 'f', 'r', 'x', 'j', 'z':
+		return true
+	}
+	return false
 }
 
 func isVowelByte(c byte) bool {
