@@ -334,11 +334,6 @@ func (ms *matchScratch) reset() {
 	ms.words, ms.hits, ms.cands = ms.words[:0], ms.hits[:0], ms.cands[:0]
 }
 
-// matchWords tokenizes s for the matcher.
-func matchWords(s string) []mWord {
-	return new(matchScratch).matchWords(s)
-}
-
 // matchWords tokenizes s for the matcher into the scratch; the words are
 // valid until the next call.
 func (ms *matchScratch) matchWords(s string) []mWord {
