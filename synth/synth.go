@@ -6,8 +6,10 @@
 // Generation has three steps (SPEC.md): build a model of people, accounts
 // and events in memory; plan and apply defects to the model, so that every
 // reference to a changed value stays consistent; render rows with noise and
-// write the files, one goroutine per file. The same Options give
-// byte-identical files.
+// write the files, one goroutine per file. A register larger than
+// Options.ShardSize is made shard by shard, each shard a model of its own
+// appended to the same files, so memory stays bounded (SPEC.md, Shards).
+// The same Options give byte-identical files.
 package synth
 
 import (
