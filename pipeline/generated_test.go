@@ -80,6 +80,29 @@ func TestGeneratedAccuracy(t *testing.T) {
 	}
 }
 
+// TestShardedAccuracy scores a province generated in 4 shards of 5,000
+// people: the shards' numbers never meet, and each shard's defects are
+// found as in a province of one shard.
+func TestShardedAccuracy(t *testing.T) {
+	opts := synth.DefaultOptions()
+	opts.People, opts.ShardSize, opts.Seed = 20000, 5000, 22
+	findings, truth := generated(t, opts)
+	res := score.Compare(findings, truth)
+	for _, r := range res.Rows {
+		if r.Truth < 20 {
+			continue // too few injected to measure a rate on
+		}
+		if r.Precision() < 0.97 || r.Recall() < 0.9 {
+			t.Errorf("%s/%s: precision %.3f recall %.3f (truth %d, found %d)", r.Rule, r.Subtype,
+				r.Precision(), r.Recall(), r.Truth, r.Found)
+		}
+	}
+	if res.Total.Precision() < 0.99 || res.Total.Recall() < 0.99 {
+		t.Errorf("total precision %.4f recall %.4f, want >= 0.99", res.Total.Precision(), res.Total.Recall())
+	}
+	t.Logf("4 shards: total precision %.4f recall %.4f (truth %d)", res.Total.Precision(), res.Total.Recall(), res.Total.Truth)
+}
+
 // TestFileGivenTwice: the register and the tax extract each given twice
 // (an export run twice into one file) give exactly the findings of the
 // files given once: a repeated row is no defect, and its consequences

@@ -380,13 +380,13 @@ func (in *injector) invalidID(sub string, p *person) string {
 		if r.IntN(2) == 0 {
 			return id + fmt.Sprint(r.IntN(10))
 		}
-		return fmt.Sprintf("%c%09d", "03579"[r.IntN(5)], r.IntN(1000000000))
+		return fmt.Sprintf("%c%09d", "03579"[r.IntN(5)], in.m.draw(1000000000))
 	case "GENDER_CENTURY":
 		c := id[3] - '0'
-		return id[:3] + fmt.Sprint(c^1) + id[4:6] + fmt.Sprintf("%06d", r.IntN(1000000))
+		return id[:3] + fmt.Sprint(c^1) + id[4:6] + fmt.Sprintf("%06d", in.m.draw(serialSpace))
 	case "BIRTH_YEAR":
 		y := (int(p.birth.y) + 1 + r.IntN(5)) % 100
-		return id[:4] + fmt.Sprintf("%02d%06d", y, r.IntN(1000000))
+		return id[:4] + fmt.Sprintf("%02d%06d", y, in.m.draw(serialSpace))
 	default: // PROVINCE
 		prov := invalidProvinces[r.IntN(len(invalidProvinces))]
 		if r.IntN(2) == 0 {
@@ -397,7 +397,7 @@ func (in *injector) invalidID(sub string, p *person) string {
 				}
 			}
 		}
-		return prov + id[3:6] + fmt.Sprintf("%06d", r.IntN(1000000))
+		return prov + id[3:6] + fmt.Sprintf("%06d", in.m.draw(serialSpace))
 	}
 }
 
@@ -828,7 +828,7 @@ func (in *injector) idMismatch(rule, sub string) {
 				b := []byte(p.id)
 				i := 6 + m.r.IntN(6)
 				b[i] = byte('0' + (int(b[i]-'0')+1+m.r.IntN(9))%10)
-				if wrong = string(b); !m.idTaken(wrong) {
+				if wrong = string(b); !m.idTaken(wrong) && m.ownsSerial(wrong) {
 					break
 				}
 			}

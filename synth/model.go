@@ -201,10 +201,24 @@ type model struct {
 	oldIDs     map[uint32]struct{}
 	codes      map[string]struct{} // tax and insurance codes
 	oldPrefix  string
+	// oldPrefixes are the CMND prefixes of a sharded run: oldPrefix and
+	// as many more as the people need (shardPlan.oldPrefixes).
+	oldPrefixes []string
+	sh          shard
 }
 
 func newModel(opts Options, geo *geography) *model {
+	return newShardModel(opts, geo, shard{n: 1, people: opts.People})
+}
+
+// newShardModel returns the model of shard sh of a run with options opts:
+// its own people, its own random stream (sh.seed for every shard but the
+// first, which uses opts.Seed) and its own blocks of the number spaces;
+// the communes' weights are those of opts.Seed in every shard.
+func newShardModel(opts Options, geo *geography, sh shard) *model {
+	opts.People = sh.people
 	m := &model{
+		sh:     sh,
 		opts:   opts,
 		geo:    geo,
 		names:  newNameSource(),
@@ -238,6 +252,13 @@ func newModel(opts Options, geo *geography) *model {
 		total += w * w
 		m.placeCum = append(m.placeCum, total)
 	}
+	if sh.k > 0 {
+		m.r = rand.New(rand.NewPCG(sh.seed, 0x5d0153a1))
+		m.opts.Seed = sh.seed
+	}
+	if sh.n > 1 {
+		m.oldPrefixes = oldPrefixes(m.oldPrefix, sh.oldPrefixes)
+	}
 	return m
 }
 
@@ -270,7 +291,7 @@ func (m *model) newID(prov string, birthYear int, female bool) string {
 		c++
 	}
 	for {
-		id := fmt.Sprintf("%s%d%02d%06d", prov, c, birthYear%100, m.r.IntN(1000000))
+		id := fmt.Sprintf("%s%d%02d%06d", prov, c, birthYear%100, m.draw(serialSpace))
 		if m.claimID(id) {
 			return id
 		}
@@ -300,6 +321,15 @@ func (m *model) idTaken(id string) bool {
 }
 
 func (m *model) newOldID() string {
+	if m.sh.n > 1 {
+		for {
+			n := m.draw(len(m.oldPrefixes) * oldSpace)
+			if _, dup := m.oldIDs[uint32(n)]; !dup {
+				m.oldIDs[uint32(n)] = struct{}{}
+				return fmt.Sprintf("%s%07d", m.oldPrefixes[n/oldSpace], n%oldSpace)
+			}
+		}
+	}
 	for {
 		n := uint32(m.r.IntN(10000000))
 		if _, dup := m.oldIDs[n]; !dup {
@@ -316,8 +346,17 @@ func (m *model) newTaxCode() string {
 		var d [10]byte
 		d[0] = '8'
 		sum := weights[0] * 8
+		x := 0
+		if m.sh.n > 1 {
+			x = m.draw(codeSpace)
+		}
 		for i := 1; i < 9; i++ {
-			v := m.r.IntN(10)
+			var v int
+			if m.sh.n > 1 {
+				v = x / pow10[8-i] % 10
+			} else {
+				v = m.r.IntN(10)
+			}
 			d[i] = byte('0' + v)
 			sum += weights[i] * v
 		}
@@ -333,7 +372,7 @@ func (m *model) newTaxCode() string {
 
 func (m *model) newInsuranceCode() string {
 	for {
-		code := fmt.Sprintf("%s%08d", m.geo.provinceCode, m.r.IntN(100000000))
+		code := fmt.Sprintf("%s%08d", m.geo.provinceCode, m.draw(codeSpace))
 		if m.claimCode(code) {
 			return code
 		}
@@ -430,7 +469,7 @@ func (m *model) addEvent(kind uint8, d date, subject, partner, father, mother in
 	if e.legacy < 0 && len(m.geo.places[p.place].legacy) > 0 {
 		e.legacy = 0
 	}
-	e.id = fmt.Sprintf("%s%d-%07d", eventPrefixes[kind], d.y, len(m.events)+1)
+	e.id = fmt.Sprintf("%s%d-%07d", eventPrefixes[kind], d.y, m.sh.k*eventStride+len(m.events)+1)
 	m.events = append(m.events, e)
 	for _, i := range [...]int32{subject, partner} {
 		if i >= 0 {
@@ -564,7 +603,7 @@ func (m *model) reissue(id, prov string) string {
 		return id
 	}
 	for {
-		n := prov + id[3:6] + fmt.Sprintf("%06d", m.r.IntN(1000000))
+		n := prov + id[3:6] + fmt.Sprintf("%06d", m.draw(serialSpace))
 		if m.claimID(n) {
 			return n
 		}

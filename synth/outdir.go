@@ -18,10 +18,10 @@ const (
 	markText = "written by doisanh generate: population, tax, insurance, civil and truth files of a synthetic province\n"
 )
 
-// fileNames are the files Generate writes into its directory.
-var fileNames = func() []string {
+// dirFiles are the files Generate writes into its directory.
+var dirFiles = func() []string {
 	names := []string{markName, "generate.json"}
-	for _, n := range []string{"population", "tax", "insurance", "civil", "truth"} {
+	for _, n := range fileNames {
 		names = append(names, n+".parquet", n+".csv")
 	}
 	return names
@@ -62,7 +62,7 @@ func CheckDir(dir string) error {
 	}
 	var ours []string
 	for _, e := range entries {
-		if slices.Contains(fileNames, e.Name()) {
+		if slices.Contains(dirFiles, e.Name()) {
 			ours = append(ours, e.Name())
 		}
 	}
@@ -89,7 +89,7 @@ func IsOutput(dir string) bool {
 }
 
 // IsFileName reports whether name is the name of a file Generate writes.
-func IsFileName(name string) bool { return slices.Contains(fileNames, name) }
+func IsFileName(name string) bool { return slices.Contains(dirFiles, name) }
 
 // isMark reports whether path is the mark Generate writes first.
 func isMark(path string) bool {

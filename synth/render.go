@@ -343,7 +343,7 @@ func (rd *renderer) person(i int, out *record.Person) {
 		BirthDate:        rd.registerDate(p.birth, p.prec),
 		Gender:           rd.gender(p.female),
 		BirthRegProvince: rd.provinceText(p),
-		HouseholdID:      m.geo.provinceCode + leftPad(strconv.Itoa(int(p.household)), 8),
+		HouseholdID:      m.geo.provinceCode + leftPad(strconv.Itoa(m.sh.hhBase+int(p.household)), 8),
 		Relation:         relationWords[p.relation],
 		ResidenceType:    "thường trú",
 		Status:           "còn sống",

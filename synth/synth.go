@@ -6,8 +6,10 @@
 // Generation has three steps (SPEC.md): build a model of people, accounts
 // and events in memory; plan and apply defects to the model, so that every
 // reference to a changed value stays consistent; render rows with noise and
-// write the files, one goroutine per file. The same Options give
-// byte-identical files.
+// write the files, one goroutine per file. A register larger than
+// Options.ShardSize is made shard by shard, each shard a model of its own
+// appended to the same files, so memory stays bounded (SPEC.md, Shards).
+// The same Options give byte-identical files.
 package synth
 
 import (
@@ -63,6 +65,13 @@ type Options struct {
 	// "insurance", "civil"). The truth does not change: a repeated row is
 	// no defect, and repeating a file must add no finding.
 	Twice []string `json:"twice,omitempty"`
+
+	// ShardSize is the largest number of people built as one model (0:
+	// DefaultShardSize). A larger register is generated shard by shard,
+	// each shard a model of its own with its own seed, written before the
+	// next is finished, so memory stays bounded. A run of at most
+	// ShardSize people is one shard. Changing it changes the files.
+	ShardSize int `json:"shard_size,omitempty"`
 
 	// Progress, when set, receives one line per phase.
 	Progress func(string) `json:"-"`
@@ -140,6 +149,10 @@ func (o Options) Validate() error {
 	switch {
 	case o.People < 1:
 		return fmt.Errorf("people %d: want at least 1", o.People)
+	case o.People > MaxPeople:
+		return fmt.Errorf("people %d: one province holds at most %d: its 12-digit IDs have 6 random digits per birth year and gender", o.People, MaxPeople)
+	case o.ShardSize != 0 && (o.ShardSize < 1000 || o.ShardSize > MaxShardSize):
+		return fmt.Errorf("shard size %d: want 0 (default %d) or 1000 to %d", o.ShardSize, DefaultShardSize, MaxShardSize)
 	case o.Rate < 0 || o.Rate > 1:
 		return fmt.Errorf("defect rate %g: want a fraction between 0 and 1", o.Rate)
 	case o.Fixed < 0 || o.Fixed > 1:
@@ -202,6 +215,30 @@ func Generate(ctx context.Context, dir string, opts Options) (Report, error) {
 	return generate(ctx, dir, opts, geo)
 }
 
+// built is a shard's model with its defects applied.
+type built struct {
+	sh             shard
+	m              *model
+	truth          []truthRow
+	fixed          int
+	model, defects time.Duration
+}
+
+func buildShard(opts Options, geo *geography, sh shard) *built {
+	b := &built{sh: sh}
+	t := time.Now()
+	b.m = newShardModel(opts, geo, sh)
+	b.m.build()
+	b.model = time.Since(t)
+	t = time.Now()
+	b.truth, b.fixed = b.m.injectDefects()
+	b.defects = time.Since(t)
+	return b
+}
+
+// generate builds and writes the run shard by shard: one goroutine builds
+// shard k+1 while shard k is written, so at most two shards' models are in
+// memory at once.
 func generate(ctx context.Context, dir string, opts Options, geo *geography) (Report, error) {
 	progress := func(format string, args ...any) {
 		if opts.Progress != nil {
@@ -209,21 +246,7 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 		}
 	}
 	start := time.Now()
-	m := newModel(opts, geo)
-	m.build()
-	progress("model: %d people, %d households, %d tax, %d insurance, %d civil events (%s)",
-		len(m.people), m.households, len(m.tax), len(m.ins), len(m.events), since(start))
-	if err := ctx.Err(); err != nil {
-		return Report{}, err
-	}
-
-	t := time.Now()
-	truth, fixed := m.injectDefects()
-	progress("defects: %d injected, %d fixed in the field (%s)", len(truth), fixed, since(t))
-	if err := ctx.Err(); err != nil {
-		return Report{}, err
-	}
-
+	plan := shards(opts)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Report{}, fmt.Errorf("generate: %w", err)
 	}
@@ -232,23 +255,73 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	if err := os.WriteFile(filepath.Join(dir, markName), []byte(markText), 0o644); err != nil {
 		return Report{}, fmt.Errorf("generate: %w", err)
 	}
-	t = time.Now()
-	files, err := m.writeAll(ctx, dir, truth)
+	out, err := openSinks(dir, opts.Format)
+	if err != nil {
+		return Report{}, fmt.Errorf("generate: %w", err)
+	}
+	defer out.close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan *built)
+	go func() {
+		defer close(ready)
+		for _, sh := range plan {
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case ready <- buildShard(opts, geo, sh):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	rep := Report{Options: opts}
+	var writing time.Time
+	for b := range ready {
+		m := b.m
+		if len(plan) == 1 {
+			progress("model: %d people, %d households, %d tax, %d insurance, %d civil events (%s)",
+				len(m.people), m.households, len(m.tax), len(m.ins), len(m.events), b.model.Round(time.Millisecond))
+			progress("defects: %d injected, %d fixed in the field (%s)", len(b.truth), b.fixed, b.defects.Round(time.Millisecond))
+		}
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		t := time.Now()
+		if writing.IsZero() {
+			writing = t
+		}
+		if err := out.writeShard(ctx, m, b.truth); err != nil {
+			return Report{}, err
+		}
+		if len(plan) > 1 {
+			progress("shard %d/%d: %d people, %d households, %d defects (model %s, defects %s, write %s; %s in all)",
+				b.sh.k+1, len(plan), b.sh.people, m.households, len(b.truth),
+				b.model.Round(time.Millisecond), b.defects.Round(time.Millisecond), since(t), since(start))
+		}
+		rep.Truth = addCounts(rep.Truth, countTruth(b.truth))
+		rep.Fixed += b.fixed
+		for _, t := range b.truth {
+			if t.Expect == record.ExpectNone {
+				rep.NotFindings++
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+	rep.Files, err = out.finish()
 	if err != nil {
 		return Report{}, err
 	}
 	var parts []string
-	for _, f := range files {
+	for _, f := range rep.Files {
 		parts = append(parts, fmt.Sprintf("%s %d", f.File, f.Rows))
 	}
-	progress("write: %s (%s)", strings.Join(parts, ", "), since(t))
+	progress("write: %s (%s)", strings.Join(parts, ", "), since(writing))
 
-	rep := Report{Options: opts, Files: files, Truth: countTruth(truth), Fixed: fixed}
-	for _, t := range truth {
-		if t.Expect == record.ExpectNone {
-			rep.NotFindings++
-		}
-	}
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return Report{}, err
@@ -258,6 +331,18 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	}
 	progress("done in %s: %s", since(start), dir)
 	return rep, nil
+}
+
+// addCounts adds the counts of b to those of a (the same subtypes in the
+// same order; a may be empty).
+func addCounts(a, b []SubtypeCount) []SubtypeCount {
+	if a == nil {
+		return b
+	}
+	for i := range a {
+		a[i].Count += b[i].Count
+	}
+	return a
 }
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }

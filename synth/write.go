@@ -160,6 +160,9 @@ func (s *sink[T]) finish() error {
 }
 
 func (s *sink[T]) close() error {
+	if s == nil {
+		return nil
+	}
 	var errs []error
 	for _, f := range s.files {
 		errs = append(errs, f.Close())
@@ -168,49 +171,104 @@ func (s *sink[T]) close() error {
 	return errors.Join(errs...)
 }
 
-// writeSource renders n entities with fill (skipping those it reports
-// false for) into name.parquet / name.csv and returns the rows written.
-// A file named in twice is written twice over.
-func writeSource[T any](ctx context.Context, dir, name, format string, twice []string, cols []record.Column[T], n int, fill func(i int, row *T) bool) (int, error) {
-	s, err := newSink[T](dir, name, format, cols)
-	if err != nil {
-		return 0, fmt.Errorf("write %s: %w", name, err)
-	}
+// appendRows renders n entities of one shard with fill (skipping those
+// it reports false for) and appends them to s; twice appends them twice
+// over (Options.Twice).
+func appendRows[T any](ctx context.Context, s *sink[T], twice bool, n int, fill func(i int, row *T) bool) error {
 	total := n
-	if slices.Contains(twice, name) {
+	if twice {
 		total = 2 * n
 	}
 	for j := range total {
 		i := j % n
 		if j%65536 == 0 && ctx.Err() != nil {
-			s.close()
-			return 0, ctx.Err()
+			return ctx.Err()
 		}
 		row, err := s.next()
 		if err != nil {
-			s.close()
-			return 0, fmt.Errorf("write %s: %w", s.paths[0], err)
+			return fmt.Errorf("write %s: %w", s.paths[0], err)
 		}
 		if !fill(i, row) {
 			s.batch = s.batch[:len(s.batch)-1]
 		}
 	}
-	if err := s.finish(); err != nil {
-		return 0, fmt.Errorf("write %s: %w", s.paths[0], err)
-	}
-	return s.rows, nil
+	return nil
 }
 
-// writeAll writes the five files in parallel, one goroutine each.
-func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]FileCount, error) {
-	format := m.opts.Format
-	names := [...]string{"population", "tax", "insurance", "civil", "truth"}
-	counts := make([]int, len(names))
-	errs := make([]error, len(names))
-	jobs := [...]func() (int, error){
-		func() (int, error) {
+// fileNames are the files of a run, in the order of Report.Files.
+var fileNames = [...]string{"population", "tax", "insurance", "civil", "truth"}
+
+// sinks are the five open outputs of a run: every shard appends its rows
+// to them, in shard order.
+type sinks struct {
+	pop   *sink[record.Person]
+	tax   *sink[record.TaxRecord]
+	ins   *sink[record.InsuranceRecord]
+	civil *sink[record.CivilEvent]
+	truth *sink[record.Truth]
+}
+
+func openSinks(dir, format string) (*sinks, error) {
+	var s sinks
+	var err error
+	open := func(name string, f func() error) {
+		if err == nil {
+			if err = f(); err != nil {
+				err = fmt.Errorf("write %s: %w", name, err)
+			}
+		}
+	}
+	open("population", func() (e error) { s.pop, e = newSink(dir, "population", format, record.PersonSchema.Columns); return })
+	open("tax", func() (e error) { s.tax, e = newSink(dir, "tax", format, record.TaxSchema.Columns); return })
+	open("insurance", func() (e error) {
+		s.ins, e = newSink(dir, "insurance", format, record.InsuranceSchema.Columns)
+		return
+	})
+	open("civil", func() (e error) { s.civil, e = newSink(dir, "civil", format, record.CivilSchema.Columns); return })
+	open("truth", func() (e error) { s.truth, e = newSink(dir, "truth", format, record.TruthColumns); return })
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return &s, nil
+}
+
+// close closes the files without flushing (after an error); it may be
+// called again after finish.
+func (s *sinks) close() {
+	for _, c := range [...]interface{ close() error }{s.pop, s.tax, s.ins, s.civil, s.truth} {
+		c.close() // a nil *sink closes nothing
+
+	}
+}
+
+// finish flushes and closes the five files and returns their row counts.
+func (s *sinks) finish() ([]FileCount, error) {
+	errs := []error{s.pop.finish(), s.tax.finish(), s.ins.finish(), s.civil.finish(), s.truth.finish()}
+	rows := []int{s.pop.rows, s.tax.rows, s.ins.rows, s.civil.rows, s.truth.rows}
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("write %s: %w", fileNames[i], err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	files := make([]FileCount, len(fileNames))
+	for i, n := range fileNames {
+		files[i] = FileCount{File: n, Rows: rows[i]}
+	}
+	return files, nil
+}
+
+// writeShard renders the rows of one shard and appends them to the five
+// files in parallel, one goroutine each.
+func (s *sinks) writeShard(ctx context.Context, m *model, truth []truthRow) error {
+	twice := func(name string) bool { return slices.Contains(m.opts.Twice, name) }
+	jobs := [...]func() error{
+		func() error {
 			rd := newRenderer(m, saltPopulation)
-			return writeSource(ctx, dir, "population", format, m.opts.Twice, record.PersonSchema.Columns, len(m.people), func(i int, row *record.Person) bool {
+			return appendRows(ctx, s.pop, twice("population"), len(m.people), func(i int, row *record.Person) bool {
 				if p := &m.people[i]; p.ghost || p.omit {
 					return false
 				}
@@ -218,9 +276,9 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 				return true
 			})
 		},
-		func() (int, error) {
+		func() error {
 			rd := newRenderer(m, saltTax)
-			return writeSource(ctx, dir, "tax", format, m.opts.Twice, record.TaxSchema.Columns, len(m.tax), func(i int, row *record.TaxRecord) bool {
+			return appendRows(ctx, s.tax, twice("tax"), len(m.tax), func(i int, row *record.TaxRecord) bool {
 				if m.tax[i].omit {
 					return false
 				}
@@ -228,9 +286,9 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 				return true
 			})
 		},
-		func() (int, error) {
+		func() error {
 			rd := newRenderer(m, saltInsurance)
-			return writeSource(ctx, dir, "insurance", format, m.opts.Twice, record.InsuranceSchema.Columns, len(m.ins), func(i int, row *record.InsuranceRecord) bool {
+			return appendRows(ctx, s.ins, twice("insurance"), len(m.ins), func(i int, row *record.InsuranceRecord) bool {
 				if m.ins[i].omit {
 					return false
 				}
@@ -238,9 +296,9 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 				return true
 			})
 		},
-		func() (int, error) {
+		func() error {
 			rd := newRenderer(m, saltCivil)
-			return writeSource(ctx, dir, "civil", format, m.opts.Twice, record.CivilSchema.Columns, len(m.events), func(i int, row *record.CivilEvent) bool {
+			return appendRows(ctx, s.civil, twice("civil"), len(m.events), func(i int, row *record.CivilEvent) bool {
 				if m.events[i].omit {
 					return false
 				}
@@ -248,24 +306,18 @@ func (m *model) writeAll(ctx context.Context, dir string, truth []truthRow) ([]F
 				return true
 			})
 		},
-		func() (int, error) {
-			return writeSource(ctx, dir, "truth", format, nil, record.TruthColumns, len(truth), func(i int, row *record.Truth) bool {
+		func() error {
+			return appendRows(ctx, s.truth, false, len(truth), func(i int, row *record.Truth) bool {
 				*row = truth[i]
 				return true
 			})
 		},
 	}
+	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for i, job := range jobs {
-		wg.Go(func() { counts[i], errs[i] = job() })
+		wg.Go(func() { errs[i] = job() })
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	files := make([]FileCount, len(names))
-	for i, n := range names {
-		files[i] = FileCount{File: n, Rows: counts[i]}
-	}
-	return files, nil
+	return errors.Join(errs...)
 }

@@ -70,6 +70,8 @@ var viOutput = []struct {
 	{regexp.MustCompile(`^model: (\d+) people, (\d+) households, (\d+) tax, (\d+) insurance, (\d+) civil events \((.*)\)$`),
 		"mô hình: $1 người, $2 hộ, $3 bản ghi thuế, $4 BHXH, $5 sự kiện hộ tịch ($6)"},
 	{regexp.MustCompile(`^defects: (\d+) injected, (\d+) fixed in the field \((.*)\)$`), "lỗi cài sẵn: $1, đã sửa tại địa bàn: $2 ($3)"},
+	{regexp.MustCompile(`^shard (\d+)/(\d+): (\d+) people, (\d+) households, (\d+) defects \(model (\S+), defects (\S+), write (\S+); (\S+) in all\)$`),
+		"phần $1/$2: $3 người, $4 hộ, $5 lỗi cài sẵn (mô hình $6, cài lỗi $7, ghi $8; tổng $9)"},
 	{regexp.MustCompile(`^write: (.*) \((.*)\)$`), "ghi tệp: $1 ($2)"},
 	{regexp.MustCompile(`^done in (\S+): (.*)$`), "xong trong $1: $2"},
 }

@@ -74,3 +74,20 @@ func TestGroupNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestSynthLinesVI: the generator's lines, the one of each shard too, are
+// shown in Vietnamese with numbers grouped.
+func TestSynthLinesVI(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"shard 3/14: 1000000 people, 314575 households, 100609 defects (model 4.5s, defects 1.5s, write 7.1s; 53.2s in all)",
+			"doisanh: phần 3/14: 1.000.000 người, 314.575 hộ, 100.609 lỗi cài sẵn (mô hình 4.5s, cài lỗi 1.5s, ghi 7.1s; tổng 53.2s)"},
+		{"defects: 393014 injected, 0 fixed in the field (4.2s)", "doisanh: lỗi cài sẵn: 393.014, đã sửa tại địa bàn: 0 (4.2s)"},
+	} {
+		var buf bytes.Buffer
+		ui := newProgressUI(&buf, langVI)
+		ui.output(tc.in)
+		if got := strings.TrimSpace(buf.String()); got != tc.want {
+			t.Errorf("%q:\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
