@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -59,48 +60,31 @@ func TestBenignNoiseOnly(t *testing.T) {
 	}
 }
 
-// TestGeneratedAccuracy scores a small generated province. The full-size
+// TestGeneratedAccuracy scores a small generated province, in one model
+// and in 4 shards of 5,000 people (whose numbers never meet, and whose
+// defects must be found as in a province of one shard). The full-size
 // figures (100,000 people, several seeds) are in benchmarks/accuracy.md.
 func TestGeneratedAccuracy(t *testing.T) {
-	opts := synth.DefaultOptions()
-	opts.People, opts.Seed = 20000, 22
-	findings, truth := generated(t, opts)
-	res := score.Compare(findings, truth)
-	for _, r := range res.Rows {
-		if r.Truth < 20 {
-			continue // too few injected to measure a rate on
-		}
-		if r.Precision() < 0.97 || r.Recall() < 0.9 {
-			t.Errorf("%s/%s: precision %.3f recall %.3f (truth %d, found %d)", r.Rule, r.Subtype,
-				r.Precision(), r.Recall(), r.Truth, r.Found)
-		}
+	for _, shard := range []int{0, 5000} {
+		t.Run(fmt.Sprintf("shard size %d", shard), func(t *testing.T) {
+			opts := synth.DefaultOptions()
+			opts.People, opts.ShardSize, opts.Seed = 20000, shard, 22
+			findings, truth := generated(t, opts)
+			res := score.Compare(findings, truth)
+			for _, r := range res.Rows {
+				if r.Truth < 20 {
+					continue // too few injected to measure a rate on
+				}
+				if r.Precision() < 0.97 || r.Recall() < 0.9 {
+					t.Errorf("%s/%s: precision %.3f recall %.3f (truth %d, found %d)", r.Rule, r.Subtype,
+						r.Precision(), r.Recall(), r.Truth, r.Found)
+				}
+			}
+			if res.Total.Precision() < 0.99 || res.Total.Recall() < 0.99 {
+				t.Errorf("total precision %.4f recall %.4f, want >= 0.99", res.Total.Precision(), res.Total.Recall())
+			}
+		})
 	}
-	if res.Total.Precision() < 0.99 || res.Total.Recall() < 0.99 {
-		t.Errorf("total precision %.4f recall %.4f, want >= 0.99", res.Total.Precision(), res.Total.Recall())
-	}
-}
-
-// TestShardedAccuracy scores a province generated in 4 shards of 5,000
-// people: the shards' numbers never meet, and each shard's defects are
-// found as in a province of one shard.
-func TestShardedAccuracy(t *testing.T) {
-	opts := synth.DefaultOptions()
-	opts.People, opts.ShardSize, opts.Seed = 20000, 5000, 22
-	findings, truth := generated(t, opts)
-	res := score.Compare(findings, truth)
-	for _, r := range res.Rows {
-		if r.Truth < 20 {
-			continue // too few injected to measure a rate on
-		}
-		if r.Precision() < 0.97 || r.Recall() < 0.9 {
-			t.Errorf("%s/%s: precision %.3f recall %.3f (truth %d, found %d)", r.Rule, r.Subtype,
-				r.Precision(), r.Recall(), r.Truth, r.Found)
-		}
-	}
-	if res.Total.Precision() < 0.99 || res.Total.Recall() < 0.99 {
-		t.Errorf("total precision %.4f recall %.4f, want >= 0.99", res.Total.Precision(), res.Total.Recall())
-	}
-	t.Logf("4 shards: total precision %.4f recall %.4f (truth %d)", res.Total.Precision(), res.Total.Recall(), res.Total.Truth)
 }
 
 // TestFileGivenTwice: the register and the tax extract each given twice

@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -99,23 +98,7 @@ func TestShardedDeterministic(t *testing.T) {
 	var lines []string
 	shardedRun(t, a, FormatBoth, func(s string) { lines = append(lines, s) })
 	shardedRun(t, b, FormatBoth, nil)
-	entries, err := os.ReadDir(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 12 {
-		t.Errorf("%d files, want 12 (5 parquet, 5 csv, generate.json, the mark)", len(entries))
-	}
-	for _, e := range entries {
-		x, err1 := os.ReadFile(filepath.Join(a, e.Name()))
-		y, err2 := os.ReadFile(filepath.Join(b, e.Name()))
-		if err1 != nil || err2 != nil {
-			t.Fatal(err1, err2)
-		}
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s differs between two sharded runs with the same options", e.Name())
-		}
-	}
+	sameFiles(t, a, b)
 	for k := range 4 {
 		prefix := fmt.Sprintf("shard %d/4: ", k+1)
 		if !slices.ContainsFunc(lines, func(s string) bool { return strings.HasPrefix(s, prefix) }) {

@@ -70,23 +70,7 @@ func TestDeterministic(t *testing.T) {
 	if _, err := Generate(context.Background(), b, opts); err != nil {
 		t.Fatal(err)
 	}
-	entries, err := os.ReadDir(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 12 {
-		t.Errorf("%d files, want 12 (5 parquet, 5 csv, generate.json, .doisanh-generate)", len(entries))
-	}
-	for _, e := range entries {
-		x, err1 := os.ReadFile(filepath.Join(a, e.Name()))
-		y, err2 := os.ReadFile(filepath.Join(b, e.Name()))
-		if err1 != nil || err2 != nil {
-			t.Fatal(err1, err2)
-		}
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s differs between two runs with the same seed", e.Name())
-		}
-	}
+	sameFiles(t, a, b)
 	opts.Seed = 43
 	c := t.TempDir()
 	if _, err := Generate(context.Background(), c, opts); err != nil {
@@ -588,4 +572,28 @@ func TestInteractingDefects(t *testing.T) {
 		}
 	}
 	t.Logf("expected non-findings: %v", not)
+}
+
+// sameFiles fails t unless directories a and b, written by two Generate
+// runs of format both, hold the same 12 files (5 parquet, 5 csv,
+// generate.json, .doisanh-generate), byte for byte.
+func sameFiles(t *testing.T, a, b string) {
+	t.Helper()
+	entries, err := os.ReadDir(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 12 {
+		t.Errorf("%d files, want 12 (5 parquet, 5 csv, generate.json, .doisanh-generate)", len(entries))
+	}
+	for _, e := range entries {
+		x, err1 := os.ReadFile(filepath.Join(a, e.Name()))
+		y, err2 := os.ReadFile(filepath.Join(b, e.Name()))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs with the same options", e.Name())
+		}
+	}
 }

@@ -85,6 +85,10 @@ func TestWarningVI(t *testing.T) {
 			"Its record findings (NOT_IN_POPULATION/BIRTH) are left out.",
 			"tệp hộ tịch c.csv: chỉ 3 trong 900 bản ghi dùng được (0.3%) liên kết được với dữ liệu dân cư của tỉnh 40; tệp có vẻ không phải của tỉnh này. " +
 				"Các phát hiện theo bản ghi của tệp (NOT_IN_POPULATION/BIRTH) không được đưa ra."},
+		{"population.csv: 900 of 1800 rows repeat an earlier row (same person_id, name and birth date; first at data rows 1, 2, 3): " +
+			"was the file, or part of it, given twice? Each person is checked once.",
+			"population.csv: 900 trong 1800 dòng lặp lại một dòng trước (cùng person_id, họ tên và ngày sinh; lần đầu ở các dòng 1, 2, 3): " +
+				"tệp, hoặc một phần của tệp, bị đưa vào hai lần? Mỗi người chỉ được kiểm tra một lần."},
 		{"something new", "something new"},
 	}
 	for _, tt := range tests {
