@@ -10,6 +10,7 @@ import (
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/internal/spill"
 	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
@@ -40,7 +41,13 @@ type Config struct {
 	// Workers is the number of worker goroutines: 0 or less means one per
 	// core (GOMAXPROCS), more than MaxWorkersPerCPU per core is capped with
 	// a warning (see Workers).
-	Workers  int
+	Workers int
+	// Spill, when set, is the run's temporary directory: what the run can
+	// keep on disk instead of in memory goes there, and its size is
+	// measured after every stage (Result.TmpBytes). The caller creates it
+	// (spill.Create) and removes it when Run returns. Nil: everything
+	// stays in memory. The findings do not depend on it.
+	Spill    *spill.Dir
 	Progress io.Writer // progress lines; nil for none
 	// OnProgress, when set, receives structured progress (for a progress
 	// bar); it is called from one goroutine at a time.
@@ -82,6 +89,9 @@ type Result struct {
 	Warnings []string
 	Started  time.Time
 	Finished time.Time
+	// TmpBytes is the largest size the run's temporary files reached
+	// (Config.Spill), 0 when it had none.
+	TmpBytes int64
 
 	// Residents counts the register's living people by 2025 commune code
 	// ("" when unknown), for rates per 1,000 residents.
@@ -139,6 +149,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if cfg.Spill != nil {
+			r.res.TmpBytes = max(r.res.TmpBytes, cfg.Spill.Measure())
 		}
 		sec := time.Since(start).Seconds()
 		r.res.Stages = append(r.res.Stages, Stage{Name: s.name, Seconds: sec, Rows: rows})
