@@ -15,6 +15,14 @@ const (
 	BytesFixed        = 64 << 20 // the reference tables, the model, buffers
 )
 
+// The budget of a run that keeps on disk what it can (Config.Spill): the
+// same rows, with what lives in the temporary directory instead of the
+// heap taken off.
+const (
+	SpilledBytesPerPerson    = BytesPerPerson
+	SpilledBytesPerSourceRow = BytesPerSourceRow
+)
+
 // MemoryEstimate is the memory a run is expected to need, from the rows
 // of its inputs.
 type MemoryEstimate struct {
@@ -23,8 +31,10 @@ type MemoryEstimate struct {
 	// Exact is false when a count is estimated (CSV) or unknown (.csv.gz,
 	// counted as 0): the need is then a lower bound.
 	Exact bool
-	// Bytes is the live heap the run is expected to reach.
-	Bytes int64
+	// Bytes is the live heap the run is expected to reach in memory;
+	// Spilled with Config.Spill set.
+	Bytes   int64
+	Spilled int64
 }
 
 // EstimateMemory counts the rows of cfg's inputs (ingest.CountRows) and
@@ -52,5 +62,6 @@ func EstimateMemory(cfg Config) MemoryEstimate {
 		}
 	}
 	e.Bytes = BytesFixed + BytesPerPerson*e.People + BytesPerSourceRow*e.SourceRows
+	e.Spilled = BytesFixed + SpilledBytesPerPerson*e.People + SpilledBytesPerSourceRow*e.SourceRows
 	return e
 }

@@ -18,10 +18,12 @@ func TestEstimateMemory(t *testing.T) {
 		want MemoryEstimate
 	}{
 		{"population only", Config{Population: pop},
-			MemoryEstimate{People: 300, Exact: true, Bytes: BytesFixed + 300*BytesPerPerson}},
+			MemoryEstimate{People: 300, Exact: true, Bytes: BytesFixed + 300*BytesPerPerson,
+				Spilled: BytesFixed + 300*SpilledBytesPerPerson}},
 		{"with a CSV source", Config{Population: pop, Tax: tax},
-			MemoryEstimate{People: 300, SourceRows: 2, Bytes: BytesFixed + 300*BytesPerPerson + 2*BytesPerSourceRow}},
-		{"missing file", Config{Population: filepath.Join(dir, "none.parquet")}, MemoryEstimate{Bytes: BytesFixed}},
+			MemoryEstimate{People: 300, SourceRows: 2, Bytes: BytesFixed + 300*BytesPerPerson + 2*BytesPerSourceRow,
+				Spilled: BytesFixed + 300*SpilledBytesPerPerson + 2*SpilledBytesPerSourceRow}},
+		{"missing file", Config{Population: filepath.Join(dir, "none.parquet")}, MemoryEstimate{Bytes: BytesFixed, Spilled: BytesFixed}},
 	}
 	for _, tt := range tests {
 		if got := EstimateMemory(tt.cfg); got != tt.want {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/doisanh/doisanh/internal/memlimit"
+	"github.com/doisanh/doisanh/internal/spill"
 	"github.com/doisanh/doisanh/pipeline"
 )
 
@@ -23,25 +24,56 @@ func chooseMemoryLimit(flag string) (memlimit.Limit, error) {
 	return l, nil
 }
 
-// memoryPlan compares the memory the run of cfg needs with the limit: a
-// run that cannot fit fails before it starts (with nothing written), one
-// close to the limit is warned. It applies the limit as the Go runtime's
-// soft limit and returns the function restoring the previous one.
-func memoryPlan(cfg pipeline.Config, l memlimit.Limit, ui *progressUI) (pipeline.MemoryEstimate, func(), error) {
+// Spill modes of --spill.
+const (
+	spillAuto = "auto" // on disk when the run needs more than warnShare of the limit in memory
+	spillOn   = "on"
+	spillOff  = "off"
+)
+
+// memPlan is how a run uses memory: the estimate, whether it keeps part
+// of its data on disk, and the function restoring the runtime's limit.
+type memPlan struct {
+	est     pipeline.MemoryEstimate
+	spill   bool
+	need    int64 // the live heap expected: est.Bytes, or est.Spilled when spilling
+	restore func()
+}
+
+// memoryPlan compares the memory the run of cfg needs with the limit and
+// decides, by --spill (mode), whether it keeps part of its data on disk:
+// always (on), never (off), or when it needs more than warnShare of the
+// limit in memory (auto). A run that cannot fit even so fails before it
+// starts (with nothing written), one close to the limit is warned. It
+// applies the limit as the Go runtime's soft limit.
+func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progressUI) (memPlan, error) {
 	est := pipeline.EstimateMemory(cfg)
-	need := sizeText(est.Bytes, ui.lang)
+	p := memPlan{est: est, need: est.Bytes, spill: mode == spillOn, restore: func() {}}
+	limited := l.Bytes != memlimit.Off
+	if mode == spillAuto && limited && float64(est.Bytes) > warnShare*float64(l.Bytes) {
+		p.spill = true
+	}
+	if p.spill {
+		p.need = est.Spilled
+	}
+	need := sizeText(p.need, ui.lang)
 	if !est.Exact {
 		need = "≥ " + need
 	}
 	ui.say("memory: limit %s; this run needs about %s (%s people, %s source rows)",
 		limitText(l, ui.lang), need, num(est.People), num(est.SourceRows))
-	if l.Bytes != memlimit.Off && est.Bytes > l.Bytes {
-		return est, nil, tooBig(est, l)
+	if p.spill {
+		ui.say("memory: part of the run is kept in temporary files on disk (--spill %s); in memory alone it would need about %s",
+			mode, sizeText(est.Bytes, ui.lang))
 	}
-	if l.Bytes != memlimit.Off && float64(est.Bytes) > warnShare*float64(l.Bytes) {
+	if limited && p.need > l.Bytes {
+		return p, tooBig(est, p, l)
+	}
+	if limited && float64(p.need) > warnShare*float64(l.Bytes) {
 		ui.say("memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)", int(warnShare*100))
 	}
-	return est, memlimit.Apply(l), nil
+	p.restore = memlimit.Apply(l)
+	return p, nil
 }
 
 // limitText is the limit described in the UI's language.
@@ -71,22 +103,24 @@ func sizeText(b int64, lang string) string {
 }
 
 // tooBig is the error of a run whose inputs need more memory than its limit.
-func tooBig(est pipeline.MemoryEstimate, l memlimit.Limit) error {
+func tooBig(est pipeline.MemoryEstimate, p memPlan, l memlimit.Limit) error {
 	// A machine with 1/DefaultShare of the need has it under the default limit.
-	size := int64(float64(est.Bytes) / memlimit.DefaultShare)
+	size := int64(float64(p.need) / memlimit.DefaultShare)
 	machine, máy := "unknown", "không rõ"
 	if l.Machine > 0 {
 		machine, máy = memlimit.Format(l.Machine), sizeText(l.Machine, langVI)
 	}
+	how, cách := "even with part of the run on disk (--spill)", "kể cả khi ghi tạm một phần ra đĩa (--spill)"
+	if !p.spill {
+		how, cách = "with everything in memory (--spill off)", "khi giữ toàn bộ trong bộ nhớ (--spill off)"
+	}
 	return localized{
-		en: fmt.Sprintf("the inputs (%s people, %s source rows) need about %s of memory, more than the memory limit of %s (this machine: %s); "+
-			"nothing was written. Give a larger --memory-limit if the machine has the memory, or run on a machine with at least %s of RAM "+
-			"(reconciling past the limit in partitions on disk is not available yet)",
-			num(est.People), num(est.SourceRows), memlimit.Format(est.Bytes), memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
-		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ, vượt giới hạn %s (máy này: %s); "+
-			"chưa ghi gì. Hãy đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ, hoặc chạy trên máy có ít nhất %s RAM "+
-			"(chưa hỗ trợ đối sánh từng phần trên đĩa khi vượt giới hạn)",
-			num(est.People), num(est.SourceRows), sizeText(est.Bytes, langVI), sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
+		en: fmt.Sprintf("the inputs (%s people, %s source rows) need about %s of memory %s, more than the memory limit of %s (this machine: %s); "+
+			"nothing was written. Give a larger --memory-limit if the machine has the memory, or run on a machine with at least %s of RAM",
+			num(est.People), num(est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
+		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ %s, vượt giới hạn %s (máy này: %s); "+
+			"chưa ghi gì. Hãy đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ, hoặc chạy trên máy có ít nhất %s RAM",
+			num(est.People), num(est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
 	}
 }
 
@@ -97,4 +131,60 @@ func memoryLimitValue(l memlimit.Limit) any {
 		return "off"
 	}
 	return l.Bytes
+}
+
+// checkSpillMode is the usage check of --spill.
+func checkSpillMode(mode string) error {
+	switch mode {
+	case "", spillAuto, spillOn, spillOff:
+		return nil
+	}
+	return usagef("--spill %q: want on, off or auto", mode)
+}
+
+// openSpill creates the run's temporary directory under --tmp-dir (tmpDir),
+// else under the output's temporary directory (outTmp, removed with it
+// when a killed run left it). Under --tmp-dir it first removes what runs
+// that were killed left there (only directories marked as doisanh's), and
+// returns the warnings saying so.
+func openSpill(tmpDir, outTmp string, ui *progressUI) (*spill.Dir, []string, error) {
+	parent := outTmp
+	var cleaned []string
+	if tmpDir != "" {
+		parent = tmpDir
+		removed, err := spill.CleanStale(tmpDir)
+		for _, p := range removed {
+			w := fmt.Sprintf("removed %s, left by a run that was killed", p)
+			if ui.lang == langVI {
+				w = fmt.Sprintf("đã xóa %s, do một lần chạy bị dừng đột ngột để lại", p)
+			}
+			ui.say("%s", w)
+			cleaned = append(cleaned, w)
+		}
+		if err != nil {
+			return nil, cleaned, fmt.Errorf("--tmp-dir: %w", err)
+		}
+	}
+	d, err := spill.Create(parent)
+	if err != nil {
+		if tmpDir != "" {
+			return nil, cleaned, fmt.Errorf("--tmp-dir: %w", err)
+		}
+		return nil, cleaned, err
+	}
+	ui.say("temporary files: %s", d.Path())
+	return d, cleaned, nil
+}
+
+// closeSpill removes the run's temporary directory, saying how large it
+// grew; it may be called again (then it does nothing).
+func closeSpill(d *spill.Dir, ui *progressUI) {
+	if _, err := os.Stat(d.Path()); os.IsNotExist(err) {
+		return
+	}
+	if err := d.Remove(); err != nil {
+		ui.say("could not remove the temporary files %s: %v", d.Path(), err)
+		return
+	}
+	ui.say("temporary files: at most %s on disk, removed", sizeText(d.Peak(), ui.lang))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -43,6 +44,10 @@ type reconcileOptions struct {
 	// chosen from it (zero: chosen by reconcile, as for demo).
 	memoryLimit string
 	limit       memlimit.Limit
+	// spill is --spill (on, off, auto; "" is auto), tmpDir --tmp-dir: where
+	// the temporary files go ("" inside the output's temporary directory).
+	spill  string
+	tmpDir string
 	// cpuProfile, when set, receives a CPU profile of the run (for
 	// benchmarks/; see RESULTS.md).
 	cpuProfile string
@@ -119,6 +124,9 @@ reasons with their counts.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if err := checkSpillMode(o.spill); err != nil {
+				return err
+			}
 			limit, err := chooseMemoryLimit(o.memoryLimit)
 			if err != nil {
 				return err
@@ -158,6 +166,8 @@ reasons with their counts.`,
 	f.BoolVar(&o.json, "json", false, "print the run summary as JSON")
 	f.StringVar(&o.verified, "verified", "", "verification ledger from doisanh verify: findings confirmed not errors are not raised again")
 	f.StringVar(&o.memoryLimit, "memory-limit", "", "memory the run may use, e.g. 4GB or 8GiB (default: 75 % of the machine's memory, or GOMEMLIMIT); a run that needs more fails before it starts")
+	f.StringVar(&o.spill, "spill", spillAuto, "keep part of the run in temporary files on disk to use less memory: on, off, or auto (when the run would need more than 80 % of --memory-limit in memory)")
+	f.StringVar(&o.tmpDir, "tmp-dir", "", "directory for the temporary files of --spill (default: inside the temporary directory of --out, on the result's disk); they are removed when the run ends")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	f.MarkHidden("cpuprofile")
 	f.StringVar(&o.memProfile, "memprofile", "", "write heap profiles after each stage to PREFIX.N-STAGE.pprof")
@@ -195,11 +205,12 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 		}
 		limit = l
 	}
-	est, restore, err := memoryPlan(o.cfg, limit, ui)
+	mode := cmp.Or(o.spill, spillAuto)
+	plan, err := memoryPlan(o.cfg, limit, mode, ui)
 	if err != nil {
 		return nil, err
 	}
-	defer restore()
+	defer plan.restore()
 	dir, err := output.Create(o.out, output.Options{XLSX: o.xlsx, Version: version,
 		Progress: ui.output})
 	if err != nil {
@@ -225,12 +236,24 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 
 	cfg := o.cfg
 	cfg.OnProgress = ui.event
+	if plan.spill {
+		tmp, removed, err := openSpill(o.tmpDir, dir.Path(), ui)
+		cleaned = append(cleaned, removed...)
+		if err != nil {
+			return nil, err
+		}
+		defer closeSpill(tmp, ui)
+		cfg.Spill = tmp
+	}
 	var heap *heapProfiles
 	if o.memProfile != "" {
 		heap = &heapProfiles{prefix: o.memProfile}
 		cfg.OnProgress = heap.wrap(ui.event)
 	}
 	res, err := pipeline.Run(ctx, cfg)
+	if cfg.Spill != nil {
+		closeSpill(cfg.Spill, ui) // before writing: the disk is the result's now
+	}
 	var unusable *pipeline.UnusableSourceError
 	if errors.As(err, &unusable) && o.lang != langEN {
 		return nil, translated{unusable.Vietnamese(), err}
@@ -257,7 +280,8 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 			"population": cfg.Population, "tax": cfg.Tax, "insurance": cfg.Insurance, "civil": cfg.Civil,
 			"mapping": cfg.Mapping, "province": res.Province, "workers": res.Workers, "xlsx": o.xlsx,
 			"encoding": cfg.Encoding, "max_reject_rate": cfg.RejectLimit(),
-			"memory_limit": memoryLimitValue(limit), "memory_limit_source": limit.Source, "memory_estimate": est.Bytes,
+			"memory_limit": memoryLimitValue(limit), "memory_limit_source": limit.Source, "memory_estimate": plan.need,
+			"spill": plan.spill, "tmp_bytes": res.TmpBytes,
 		},
 		Warnings: res.Warnings,
 	}
