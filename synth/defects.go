@@ -192,6 +192,14 @@ func nameDateKey(name string, d date) uint64 {
 	return h.Sum64()
 }
 
+// unique reports whether nobody else on the register has p's name and
+// birth date: not in p's shard (its index counts the people defects add)
+// and not in the others (the run's census counts p once).
+func (in *injector) unique(p *person) bool {
+	k := nameDateKey(p.name, p.birth)
+	return in.nameDate[k] == 1 && (in.m.sh.names == nil || in.m.sh.names.count(k) <= 1)
+}
+
 func ygpKey(p *person) uint32 {
 	k := uint32(p.birth.y)<<8 | uint32(p.prov)<<1
 	if p.female {
@@ -565,7 +573,7 @@ func (in *injector) ghost(birthYear int, female bool, surname string) int32 {
 	for {
 		b := m.randomDate(birthYear)
 		name := m.names.fullName(m.r, surname, female)
-		if in.nameDate[nameDateKey(name, b)] > 0 {
+		if in.nameDate[nameDateKey(name, b)] > 0 || in.m.sh.names.count(nameDateKey(name, b)) > 0 {
 			continue
 		}
 		in.nameDate[nameDateKey(name, b)]++
@@ -810,7 +818,7 @@ func (in *injector) idMismatch(rule, sub string) {
 			// Without a usable ID the record is found by name and birth date:
 			// the register must write the full date, or a namesake born the
 			// same year with a partial date on the register fits as well.
-			return !p.dead && a.status == stActive && in.nameDate[nameDateKey(p.name, p.birth)] == 1 &&
+			return !p.dead && a.status == stActive && in.unique(p) &&
 				(sub != "OLD_ID" || p.oldID != "") && (sub == "OLD_ID" || p.prec == precFull) && len(p.id) == 12
 		})
 		if !ok {

@@ -1,9 +1,12 @@
 package synth
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"sync"
 )
 
 // DefaultShardSize is the largest number of people generated as one
@@ -56,6 +59,9 @@ type shard struct {
 	seed        uint64 // the shard's random seed; opts.Seed for shard 0
 	hhBase      int    // added to household numbers
 	oldPrefixes int    // CMND prefixes the run's old IDs are drawn over
+	// names is the run's census of names and birth dates (census), shared
+	// read-only by the shards; nil with one shard.
+	names nameDates
 }
 
 // shards splits a run into shards of at most size people, as even as
@@ -137,4 +143,74 @@ func oldPrefixes(first string, n int) []string {
 		out = append(out, fmt.Sprintf("%02d", v))
 	}
 	return out
+}
+
+// nameDates is the census of a sharded run's register: the name and birth
+// date key (nameDateKey) of every person the shards' models build before
+// their defects, sorted. A defect that needs a person nobody could take for
+// a namesake (a record found by name and birth date alone) or a name and
+// date nobody has (a ghost) asks it, so that a namesake in another shard
+// counts as one in the same shard.
+type nameDates []uint64
+
+// count returns how many people of the run have key k.
+func (c nameDates) count(k uint64) int {
+	i, found := slices.BinarySearch(c, k)
+	if !found {
+		return 0
+	}
+	j := i
+	for j < len(c) && c[j] == k {
+		j++
+	}
+	return j - i
+}
+
+// census builds the models of the run's shards (without defects, side by
+// side on up to workers goroutines) and returns their people's name and
+// birth date keys; nil for a run of one shard, whose own index is the
+// whole register. The models are built again, identically, when the
+// shards are generated: the census costs their building time, not their
+// memory.
+func census(ctx context.Context, opts Options, geo *geography, plan []shard, workers int) (nameDates, error) {
+	if len(plan) <= 1 {
+		return nil, nil
+	}
+	keys := make([][]uint64, len(plan))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(plan))) {
+		wg.Go(func() {
+			for k := range next {
+				m := newShardModel(opts, geo, plan[k])
+				m.build()
+				ks := make([]uint64, len(m.people))
+				for i := range m.people {
+					ks[i] = nameDateKey(m.people[i].name, m.people[i].birth)
+				}
+				keys[k] = ks
+			}
+		})
+	}
+	for k := range plan {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, ks := range keys {
+		n += len(ks)
+	}
+	all := make(nameDates, 0, n)
+	for _, ks := range keys {
+		all = append(all, ks...)
+	}
+	slices.Sort(all)
+	return all, nil
 }

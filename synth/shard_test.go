@@ -254,3 +254,77 @@ func TestShards(t *testing.T) {
 		}
 	}
 }
+
+// TestCensus: the census of a sharded run counts every shard's people as
+// their models build them, and a person with a namesake (same name, same
+// birth date) only in another shard is not unique to the injector, nor is
+// a ghost given that name and date.
+func TestCensus(t *testing.T) {
+	opts := DefaultOptions()
+	opts.People, opts.ShardSize, opts.Seed = 3000, 1000, 4
+	geo := testGeography()
+	plan := shards(opts)
+	names, err := census(context.Background(), opts, geo, plan, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	var second *model
+	for k, sh := range plan {
+		m := newShardModel(opts, geo, sh)
+		m.build()
+		want += len(m.people)
+		if k == 1 {
+			second = m
+		}
+	}
+	if len(names) != want || !slices.IsSorted(names) {
+		t.Fatalf("census of %d keys (sorted %v), the shards build %d people", len(names), slices.IsSorted(names), want)
+	}
+	if got, err := census(context.Background(), opts, geo, plan[:1], 2); got != nil || err != nil {
+		t.Errorf("census of one shard = %d keys, %v; want none", len(got), err)
+	}
+
+	m := newShardModel(opts, geo, plan[0])
+	m.build()
+	in := &injector{m: m, nBase: len(m.people)}
+	in.indexNames()
+	p := &m.people[slices.IndexFunc(m.people, func(p person) bool {
+		return in.nameDate[nameDateKey(p.name, p.birth)] == 1
+	})]
+	key := nameDateKey(p.name, p.birth)
+	tests := []struct {
+		name   string
+		census nameDates
+		unique bool
+	}{
+		{"no census (one shard)", nil, true},
+		{"only itself in the census", nameDates{key}, true},
+		{"a namesake in another shard", nameDates{key, key}, false},
+		{"the run's census", names, names.count(key) == 1},
+	}
+	for _, tt := range tests {
+		in.m.sh.names = tt.census
+		if got := in.unique(p); got != tt.unique {
+			t.Errorf("%s: unique = %v, want %v", tt.name, got, tt.unique)
+		}
+	}
+	// A person of another shard: a ghost must not take their name and date.
+	q := &second.people[0]
+	in.m.sh.names = names
+	if names.count(nameDateKey(q.name, q.birth)) == 0 {
+		t.Fatalf("census lacks %s, %v of shard 2", q.name, q.birth)
+	}
+}
+
+func TestNameDatesCount(t *testing.T) {
+	c := nameDates{1, 3, 3, 3, 7}
+	for k, want := range map[uint64]int{0: 0, 1: 1, 2: 0, 3: 3, 7: 1, 9: 0} {
+		if got := c.count(k); got != want {
+			t.Errorf("count(%d) = %d, want %d", k, got, want)
+		}
+	}
+	if nameDates(nil).count(1) != 0 {
+		t.Error("nil census counts")
+	}
+}

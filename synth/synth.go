@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -262,6 +263,17 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	defer out.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if len(plan) > 1 {
+		t := time.Now()
+		names, err := census(ctx, opts, geo, plan, runtime.GOMAXPROCS(0))
+		if err != nil {
+			return Report{}, err
+		}
+		for k := range plan {
+			plan[k].names = names
+		}
+		progress("census: names and birth dates of %d people in %d shards (%s)", len(names), len(plan), since(t))
+	}
 	ready := make(chan *built)
 	go func() {
 		defer close(ready)
