@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -29,9 +30,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/doisanh/doisanh/benchrun"
 	"github.com/doisanh/doisanh/internal/memlimit"
@@ -510,8 +508,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 	secs := func(s float64) string { return strconv.FormatFloat(s, 'f', 2, 64) }
 	ratio := func(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) }
 	row("size", func(r *Result) string { return r.Size })
-	row("people", func(r *Result) string { return groupDigits(int64(r.People)) })
-	row("input rows", func(r *Result) string { return groupDigits(r.InputRows) })
+	row("people", func(r *Result) string { return numfmt.EN(int64(r.People)) })
+	row("input rows", func(r *Result) string { return numfmt.EN(r.InputRows) })
 	row("generate s", func(r *Result) string {
 		if r.Reused {
 			return "reused"
@@ -530,9 +528,9 @@ func WriteTable(w io.Writer, rep *Report) error {
 	}
 	row("total wall s", func(r *Result) string { return secs(r.WallSeconds) })
 	row("CPU s (user+sys)", func(r *Result) string { return secs(r.UserSeconds + r.SystemSeconds) })
-	row("rows/s", func(r *Result) string { return groupDigits(int64(math.Round(r.RowsPerSecond))) })
+	row("rows/s", func(r *Result) string { return numfmt.EN(int64(math.Round(r.RowsPerSecond))) })
 	row("peak RSS MiB", func(r *Result) string { return strconv.FormatFloat(r.PeakRSSMiB, 'f', 0, 64) })
-	row("findings", func(r *Result) string { return groupDigits(int64(r.Findings)) })
+	row("findings", func(r *Result) string { return numfmt.EN(int64(r.Findings)) })
 	row("precision", func(r *Result) string { return ratio(r.Precision) })
 	row("recall", func(r *Result) string { return ratio(r.Recall) })
 	worst := func(cell func(w *score.RowJSON) string) func(r *Result) string {
@@ -566,9 +564,4 @@ func stageColumns(runs []Result) []string {
 		}
 	}
 	return names
-}
-
-// groupDigits writes n with thousands separators: 4,000,000.
-func groupDigits(n int64) string {
-	return message.NewPrinter(language.English).Sprintf("%d", n)
 }

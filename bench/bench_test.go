@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -242,8 +243,8 @@ func TestGroupDigits(t *testing.T) {
 		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {123456, "123,456"},
 		{1234567, "1,234,567"}, {-1234, "-1,234"}, {math.MinInt64, "-9,223,372,036,854,775,808"},
 	} {
-		if got := groupDigits(tt.n); got != tt.want {
-			t.Errorf("groupDigits(%d) = %q, want %q", tt.n, got, tt.want)
+		if got := numfmt.EN(tt.n); got != tt.want {
+			t.Errorf("numfmt.EN(%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
 }

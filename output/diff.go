@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"slices"
 	"strconv"
@@ -241,24 +242,24 @@ func (r DiffRow) doneText() string {
 // progressLine is the sentence of provincial reports:
 // "Xã Nghi Phong: đã rà soát, xử lý 3/10 trường hợp, đạt 30,0%".
 func progressLine(title string, r DiffRow) string {
-	line := fmt.Sprintf("%s: đã rà soát, xử lý %s/%s trường hợp, đạt %s", title, formatInt(r.Fixed), formatInt(r.Old-r.NotError), percent(r.Done()))
+	line := fmt.Sprintf("%s: đã rà soát, xử lý %s/%s trường hợp, đạt %s", title, numfmt.VI(r.Fixed), numfmt.VI(r.Old-r.NotError), percent(r.Done()))
 	if r.NotError > 0 {
-		line += fmt.Sprintf("; xác minh không phải lỗi %s", formatInt(r.NotError))
+		line += fmt.Sprintf("; xác minh không phải lỗi %s", numfmt.VI(r.NotError))
 	}
-	return line + fmt.Sprintf("; phát sinh mới %s trường hợp", formatInt(r.New))
+	return line + fmt.Sprintf("; phát sinh mới %s trường hợp", numfmt.VI(r.New))
 }
 
 var diffCols = []string{"Kỳ trước", "Đã xử lý", "Không phải lỗi", "Còn tồn", "Phát sinh mới", "Tỷ lệ xử lý"}
 
 func (r DiffRow) figures() []string {
-	return []string{formatInt(r.Old), formatInt(r.Fixed), formatInt(r.NotError), formatInt(r.Open), formatInt(r.New), r.doneText()}
+	return []string{numfmt.VI(r.Old), numfmt.VI(r.Fixed), numfmt.VI(r.NotError), numfmt.VI(r.Open), numfmt.VI(r.New), r.doneText()}
 }
 
 func rankText(n int) string {
 	if n == 0 {
 		return "–"
 	}
-	return formatInt(int64(n))
+	return numfmt.VI(int64(n))
 }
 
 // WriteTable writes the progress as text: the overall sentence, one line
@@ -270,7 +271,7 @@ func (d *DiffResult) WriteTable(w io.Writer) error {
 	}
 	fmt.Fprintln(bw, progressLine("Tổng cộng", d.Total))
 	fmt.Fprintf(bw, "Tổng số kỳ này: %s (còn tồn %s, phát sinh mới %s)\n\n",
-		formatInt(d.Total.Open+d.Total.New), formatInt(d.Total.Open), formatInt(d.Total.New))
+		numfmt.VI(d.Total.Open+d.Total.New), numfmt.VI(d.Total.Open), numfmt.VI(d.Total.New))
 	table := [][]string{append([]string{"Hạng", "Xã/phường", "Mã xã"}, diffCols...)}
 	for _, c := range d.Communes {
 		table = append(table, append([]string{rankText(c.Rank), communeTitle(c.Total), c.Total.CommuneCode}, c.Total.figures()...))
@@ -399,7 +400,7 @@ func Comparable(old, cur *Summary) []string {
 		for _, in := range run.s.Inputs {
 			if in.Used == 0 {
 				why = append(why, fmt.Sprintf("%s: nguồn %s (%s) không có dòng dùng được (đọc %s, loại %s)",
-					run.name, sourceName(in.Source), in.Path, formatInt(in.Read), formatInt(in.Rejected)))
+					run.name, sourceName(in.Source), in.Path, numfmt.VI(in.Read), numfmt.VI(in.Rejected)))
 			}
 		}
 	}

@@ -4,13 +4,15 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+
+	"github.com/doisanh/doisanh/internal/numfmt"
 )
 
 //go:embed progress.html.tmpl
 var progressSource string
 
 var progressTemplate = template.Must(template.New("progress").Funcs(template.FuncMap{
-	"num": formatInt, "title": communeTitle, "label": ruleLabel, "rank": rankText,
+	"num": numfmt.VI[int64], "title": communeTitle, "label": ruleLabel, "rank": rankText,
 	"sub": func(a, b int64) int64 { return a - b },
 }).Parse(progressSource))
 

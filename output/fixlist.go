@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"os"
 	"path"
 	"slices"
@@ -387,7 +388,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 		}
 		files = append(files, xf...)
 	}
-	d.progress("wrote %s fix lists", formatInt(int64(len(communes))))
+	d.progress("wrote %s fix lists", numfmt.VI(int64(len(communes))))
 	return files, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -210,7 +211,7 @@ func TestFixlists(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return formatInt(int64(n)) }
+func itoa(n int) string { return numfmt.VI(int64(n)) }
 
 func TestFixlistXLSX(t *testing.T) {
 	out := writeRun(t, t.TempDir(), testFindings(), true)
@@ -527,8 +528,8 @@ func TestReportEscapes(t *testing.T) {
 
 func TestFormatInt(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 7: "7", 999: "999", 1000: "1.000", 1234567: "1.234.567", -45000: "-45.000"} {
-		if got := formatInt(n); got != want {
-			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
+		if got := numfmt.VI(n); got != want {
+			t.Errorf("numfmt.VI(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
+	"github.com/doisanh/doisanh/internal/numfmt"
 )
 
 //go:embed report.html.tmpl
@@ -17,7 +16,7 @@ var reportSource string
 
 // reportTemplate is parsed once; templates are safe for concurrent use.
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": formatInt,
+	"num": numfmt.VI[int64],
 }).Parse(reportSource))
 
 // Chart geometry, in SVG pixels.
@@ -155,9 +154,4 @@ func barWidth(n, most int64) int {
 		return 0
 	}
 	return max(1, int(n*chartBars/most))
-}
-
-// formatInt writes n with dots between thousands, as Vietnamese does.
-func formatInt(n int64) string {
-	return message.NewPrinter(language.Vietnamese).Sprintf("%d", n)
 }

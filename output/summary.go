@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -263,7 +264,7 @@ func describeRun(s *Summary, fs []record.Finding) {
 }
 
 // FormatInt writes n with Vietnamese digit grouping: 4.524.
-func FormatInt(n int64) string { return formatInt(n) }
+func FormatInt(n int64) string { return numfmt.VI(n) }
 
 // RulePrecision counts the outcomes officers reported for one rule's
 // findings, read back from returned fix lists (doisanh verify).

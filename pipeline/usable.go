@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,16 +116,16 @@ func (e *UnusableSourceError) Vietnamese() string {
 	case "no rows":
 		fmt.Fprintf(&b, "không có dòng dữ liệu nào, chỉ có dòng tiêu đề (các cột %s)", strings.Join(e.Columns, ", "))
 	case "no usable row":
-		fmt.Fprintf(&b, "không dòng nào dùng được: cả %s dòng bị loại", groupVI(e.Read))
+		fmt.Fprintf(&b, "không dòng nào dùng được: cả %s dòng bị loại", numfmt.VI(e.Read))
 	default:
 		fmt.Fprintf(&b, "bị loại %s/%s dòng (%s %%), vượt ngưỡng --max-reject-rate (%s %%)",
-			groupVI(e.Rejected), groupVI(e.Read), percentVI(e.Rate()), percentVI(max(e.Limit, 0)))
+			numfmt.VI(e.Rejected), numfmt.VI(e.Read), percentVI(e.Rate()), percentVI(max(e.Limit, 0)))
 	}
 	if len(e.Reasons) > 0 {
 		b.WriteString("; lý do thường gặp nhất:")
 		for _, r := range e.Reasons {
 			fmt.Fprintf(&b, "\n  %s: %s: %s dòng (đầu tiên: dòng %s, %s)", columnOrRow(r.Column, "cột ", "cả dòng"),
-				r.Reason, groupVI(r.Count), strconv.FormatInt(r.FirstRow, 10), r.Example)
+				r.Reason, numfmt.VI(r.Count), strconv.FormatInt(r.FirstRow, 10), r.Example)
 		}
 	}
 	b.WriteString("\nKhông ghi gì vào --out, kết quả cũ (nếu có) được giữ nguyên.")
@@ -158,20 +159,6 @@ func sourceVI(source string) string {
 		return "hộ tịch"
 	}
 	return source
-}
-
-// groupVI writes n with the Vietnamese grouping: 12.345.
-func groupVI(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // percentVI writes a share as a percentage with one decimal and the

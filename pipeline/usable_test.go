@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,7 +142,7 @@ func TestUselessSourceFailsTheRun(t *testing.T) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error does not give the reason as %q:\n%v", want, err)
 				}
-				vi := fmt.Sprintf("cột %s: %s: %s dòng (đầu tiên: dòng %d, ", r.Column, r.Reason, groupVI(r.Count), r.FirstRow)
+				vi := fmt.Sprintf("cột %s: %s: %s dòng (đầu tiên: dòng %d, ", r.Column, r.Reason, numfmt.VI(r.Count), r.FirstRow)
 				if !strings.Contains(ue.Vietnamese(), vi) {
 					t.Errorf("Vietnamese does not give the reason as %q:\n%s", vi, ue.Vietnamese())
 				}

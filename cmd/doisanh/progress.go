@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"os"
 	"regexp"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/doisanh/doisanh/pipeline"
 )
@@ -22,10 +21,6 @@ const (
 	langVI = "vi"
 	langEN = "en"
 )
-
-// numbers formats every count on the terminal the same way, with the
-// Vietnamese grouping of the outputs: 4.524.
-var numbers = message.NewPrinter(language.Vietnamese)
 
 // viMessages are the Vietnamese forms of the progress messages, keyed by
 // their English format. A message without an entry is shown in English.
@@ -115,7 +110,9 @@ func (p *progressUI) tr(format string) string {
 }
 
 // num formats a count.
-func num[T ~int | ~int64](n T) string { return numbers.Sprintf("%d", int64(n)) }
+// num formats every count on the terminal the same way, with the
+// Vietnamese grouping of the outputs: 4.524.
+func num[T ~int | ~int64](n T) string { return numfmt.VI(n) }
 
 // seconds formats a duration in seconds with the decimal comma in Vietnamese.
 func (p *progressUI) seconds(s float64) string {
