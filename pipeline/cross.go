@@ -31,7 +31,13 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 		r.keepFindings(fs) // their strings share the population's arena
 	}
 	// One defect, one finding: drop what another finding's defect causes.
-	r.res.Findings = r.chk.DropConsequences(r.res.Findings)
-	r.linked = rules.Linked{}
-	return int64(r.pop.Len()), ctx.Err()
+	if err := r.dropConsequences(); err != nil {
+		return 0, err
+	}
+	// Nothing after this stage reads the register, its indexes, the linker
+	// or the checker: let them go before the findings come back (spilled)
+	// and the addresses stage reads the register's file again.
+	rows := int64(r.pop.Len())
+	r.linked, r.pop, r.chk, r.linker = rules.Linked{}, nil, nil, nil
+	return rows, ctx.Err()
 }

@@ -28,17 +28,30 @@ func (t *texts) own(s string) string {
 	return t.a.Get(t.a.Add(s))
 }
 
+// findingStrings is the number of string fields of a record.Finding.
+const findingStrings = 19
+
+// stringsOf returns the string fields of f, in the order of the struct.
+func stringsOf(f *record.Finding) [findingStrings]*string {
+	return [...]*string{&f.FindingID, &f.Rule, &f.Subtype, &f.Severity, &f.ProvinceCode, &f.CommuneCode,
+		&f.CommuneName, &f.PersonID, &f.FullName, &f.BirthDate, &f.Source, &f.SourceKey, &f.RelatedPersonID,
+		&f.Field, &f.PopulationValue, &f.SourceValue, &f.Suggestion, &f.Address, &f.HouseholdID}
+}
+
 // finding makes f's strings copies of their own.
 func (t *texts) finding(f *record.Finding) {
-	for _, s := range []*string{&f.FindingID, &f.Rule, &f.Subtype, &f.Severity, &f.ProvinceCode, &f.CommuneCode,
-		&f.CommuneName, &f.PersonID, &f.FullName, &f.BirthDate, &f.Source, &f.SourceKey, &f.RelatedPersonID,
-		&f.Field, &f.PopulationValue, &f.SourceValue, &f.Suggestion, &f.Address, &f.HouseholdID} {
+	for _, s := range stringsOf(f) {
 		*s = t.own(*s)
 	}
 }
 
-// keepFindings appends fs to the run's findings, as copies of their own.
+// keepFindings appends fs to the run's findings, as copies of their own;
+// with a spill directory, to the run's findings file instead (spilled).
 func (r *run) keepFindings(fs []record.Finding) {
+	if r.spilled != nil {
+		r.spilled.add(fs)
+		return
+	}
 	from := len(r.res.Findings)
 	r.res.Findings = append(r.res.Findings, fs...)
 	for i := range r.res.Findings[from:] {

@@ -121,6 +121,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if w := WorkersWarning(asked); w != "" {
 		r.warnf("%s", w)
 	}
+	if cfg.Spill != nil {
+		files := &spillFiles{dir: cfg.Spill}
+		defer files.abandon() // when Run fails before the findings are read back
+		r.spilled = newSpilled(files)
+	}
 	if cfg.Mapping != "" {
 		m, err := ingest.LoadMapping(cfg.Mapping)
 		if err != nil {
@@ -137,13 +142,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{"train", r.train},
 		{"link sources", r.linkSources},
 		{"rules", r.crossRules},
-		{"addresses", r.fillAddresses},
+		{"addresses", r.addresses},
 	}
 	for _, s := range steps {
 		start := time.Now()
 		r.progressf("%s...", s.name)
 		r.event(Progress{Stage: s.name})
 		rows, err := s.fn(ctx)
+		if err == nil && r.spilled != nil {
+			err = r.spilled.err // writing the findings failed
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -208,6 +216,9 @@ type run struct {
 	linked rules.Linked
 	// texts holds the run's copies of the strings it keeps (keepFindings).
 	texts *texts
+	// spilled, with a spill directory, keeps the findings until the
+	// addresses stage (findspill.go); nil: they are in res.Findings.
+	spilled *spilled
 
 	// relay, when set, holds this run's progress until it is its turn
 	// (part) among files read side by side (linkSources).

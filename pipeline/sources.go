@@ -158,13 +158,16 @@ func (r *run) fork(rl *relay, i int) *run {
 	sub.res = &Result{Province: r.res.Province, Links: map[string]int{}}
 	sub.linked = rules.Linked{}
 	sub.texts = &texts{}
+	if r.spilled != nil {
+		sub.spilled = r.spilled.fork()
+	}
 	sub.relay, sub.part = rl, i
 	return &sub
 }
 
 // join appends what sub found to r's result.
 func (r *run) join(sub *run) {
-	r.res.Findings = append(r.res.Findings, sub.res.Findings...)
+	r.joinFindings(sub)
 	r.res.Rejects = append(r.res.Rejects, sub.res.Rejects...)
 	r.res.Counts = append(r.res.Counts, sub.res.Counts...)
 	r.res.Warnings = append(r.res.Warnings, sub.res.Warnings...)
@@ -228,7 +231,7 @@ type sourceOut struct {
 func linkSource[T any](ctx context.Context, r *run, path string, schema record.Schema[T],
 	fields func(*T) sourceFields, owners *rules.KeyOwners) (int64, error) {
 	linkKey := schema.Source.String() + "/"
-	from := len(r.res.Findings)
+	from := r.findingsMark()
 	var tally linkTally
 	n, err := readFile(ctx, r, fileJob[T, sourceOut]{
 		path:   path,
@@ -265,7 +268,7 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		// Another province's extract: one warning, not a correction per record.
 		r.warnf("%s", tally.notThisProvince(r.units, schema.Source.String(), path, r.res.Province,
 			"NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH, DECEASED_ACTIVE, DUP_ID of its codes"))
-		r.res.Findings = r.res.Findings[:from]
+		r.dropFindingsFrom(from)
 		*owners = rules.KeyOwners{}
 	}
 	return n, err
@@ -283,7 +286,7 @@ type civilOut struct {
 // linkCivil links civil events and applies the record rules to each (by
 // its subject); marriages and divorces are also kept for the cross rules.
 func (r *run) linkCivil(ctx context.Context) (int64, error) {
-	from, fromMarriages := len(r.res.Findings), len(r.linked.Marriages)
+	from, fromMarriages := r.findingsMark(), len(r.linked.Marriages)
 	var tally linkTally
 	n, err := readFile(ctx, r, fileJob[record.CivilEvent, civilOut]{
 		path:   r.cfg.Civil,
@@ -325,7 +328,7 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 	if err == nil && tally.foreign() {
 		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province,
 			"NOT_IN_POPULATION/BIRTH, DECEASED_ACTIVE/CIVIL_DEATH, SPOUSE_CONFLICT/CIVIL_MARRIAGE"))
-		r.res.Findings = r.res.Findings[:from]
+		r.dropFindingsFrom(from)
 		r.linked.Marriages = r.linked.Marriages[:fromMarriages]
 	}
 	return n, err
