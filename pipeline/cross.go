@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/doisanh/doisanh/record"
@@ -27,11 +28,20 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 		}()
 	}
 	wg.Wait()
+	// DUP_ID reads spilled code owners back from disk: a file that cannot
+	// be read leaves its findings incomplete, so it is the run's error.
+	if err := errors.Join(r.linked.TaxOwners.Err(), r.linked.InsuranceOwners.Err()); err != nil {
+		r.linked.TaxOwners.Reset()
+		r.linked.InsuranceOwners.Reset()
+		return 0, err
+	}
 	for _, fs := range found {
 		r.keepFindings(fs) // their strings share the population's arena
 	}
 	// One defect, one finding: drop what another finding's defect causes.
 	r.res.Findings = r.chk.DropConsequences(r.res.Findings)
+	r.linked.TaxOwners.Reset()
+	r.linked.InsuranceOwners.Reset()
 	r.linked = rules.Linked{}
 	return int64(r.pop.Len()), ctx.Err()
 }
