@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/doisanh/doisanh/record"
@@ -27,6 +28,13 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 		}()
 	}
 	wg.Wait()
+	// DUP_ID reads spilled code owners back from disk: a file that cannot
+	// be read leaves its findings incomplete, so it is the run's error.
+	if err := errors.Join(r.linked.TaxOwners.Err(), r.linked.InsuranceOwners.Err()); err != nil {
+		r.linked.TaxOwners.Reset()
+		r.linked.InsuranceOwners.Reset()
+		return 0, err
+	}
 	for _, fs := range found {
 		r.keepFindings(fs) // their strings share the population's arena
 	}
@@ -38,6 +46,8 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 	// or the checker: let them go before the findings come back (spilled)
 	// and the addresses stage reads the register's file again.
 	rows := int64(r.pop.Len())
+	r.linked.TaxOwners.Reset()
+	r.linked.InsuranceOwners.Reset()
 	r.linked, r.pop, r.chk, r.linker = rules.Linked{}, nil, nil, nil
 	return rows, ctx.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/doisanh/doisanh/ingest"
@@ -227,20 +228,29 @@ type sourceOut struct {
 }
 
 // linkSource links the records of a tax or insurance file and applies the
-// record rules (rules.RecordRule) to each.
+// record rules (rules.RecordRule) to each. The owners of the file's codes
+// are kept for DUP_ID, in memory or, when the run spills, in partition
+// files of the run's temporary directory (rules.KeyOwners.Spill): an error
+// writing them stops the reading and is the file's error.
 func linkSource[T any](ctx context.Context, r *run, path string, schema record.Schema[T],
 	fields func(*T) sourceFields, owners *rules.KeyOwners) (int64, error) {
 	linkKey := schema.Source.String() + "/"
 	from := r.findingsMark()
 	var tally linkTally
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	n, err := readFile(ctx, r, fileJob[T, sourceOut]{
 		path:   path,
 		schema: schema,
-		start: func(rd *ingest.Reader[T], _ []T) {
+		start: func(rd *ingest.Reader[T], _ []T) error {
 			owners.Share(r.pop)
+			if r.cfg.Spill != nil {
+				return owners.Spill(r.cfg.Spill, "owners-"+schema.Source.String(), expectedRows(rd, path))
+			}
 			if n := rd.RowsHint(); n > 0 {
 				owners.Grow(int(n))
 			}
+			return nil
 		},
 		work: func(rows []T, outs []sourceOut, verdicts []verdict) {
 			var rec rules.SourceRecord
@@ -259,19 +269,47 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		},
 		keep: func(o *sourceOut) {
 			owners.Add(o.owner)
+			if owners.Err() != nil {
+				cancel() // a partition file cannot be written: stop reading
+			}
 			r.keepFindings(o.findings)
 			r.res.Links[linkKey+o.method.String()]++
 			tally.add(r.units, o.method, o.owner.Commune)
 		},
 	})
-	if err == nil && tally.foreign() {
+	if cerr := owners.Close(); cerr != nil {
+		err = cerr // the cause of the cancellation, if it was one
+	}
+	if err != nil {
+		owners.Reset()
+		return n, err
+	}
+	if tally.foreign() {
 		// Another province's extract: one warning, not a correction per record.
 		r.warnf("%s", tally.notThisProvince(r.units, schema.Source.String(), path, r.res.Province,
 			"NOT_IN_POPULATION, ID_MISMATCH, FIELD_MISMATCH, DECEASED_ACTIVE, DUP_ID of its codes"))
 		r.dropFindingsFrom(from)
-		*owners = rules.KeyOwners{}
+		owners.Reset()
 	}
-	return n, err
+	return n, nil
+}
+
+// csvRowBytes is the fewest bytes a tax or insurance row is taken to take
+// in a CSV file, to estimate its rows from its size (expectedRows): a
+// real row takes more (code, ID, name, birth date, address, ...), so the
+// estimate errs on more rows, smaller partitions.
+const csvRowBytes = 100
+
+// expectedRows returns the rows a source file declares (Parquet), else
+// an estimate from its size, else 0 (unknown).
+func expectedRows[T any](rd *ingest.Reader[T], path string) int64 {
+	if n := rd.RowsHint(); n > 0 {
+		return n
+	}
+	if st, err := os.Stat(path); err == nil {
+		return st.Size()/csvRowBytes + 1
+	}
+	return 0
 }
 
 // civilOut is what linking makes of one civil event.

@@ -65,8 +65,9 @@ type fileJob[T, O any] struct {
 	path   string
 	schema record.Schema[T]
 	// start, if set, sees the reader (for its row count) and the first
-	// batch (nil for an empty file) before any work is done.
-	start func(rd *ingest.Reader[T], first []T)
+	// batch (nil for an empty file) before any work is done; its error
+	// ends the job.
+	start func(rd *ingest.Reader[T], first []T) error
 	// work fills outs[i] for every rows[i] whose verdict is still empty,
 	// or sets the verdict to reject the row.
 	work func(rows []T, outs []O, verdicts []verdict)
@@ -94,7 +95,9 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 		if err != nil {
 			return 0, err
 		}
-		job.start(rd, first.rows)
+		if err := job.start(rd, first.rows); err != nil {
+			return 0, err
+		}
 		if ok {
 			rest, pending := next, true
 			next = func() (readBatch[T], bool, error) {
@@ -224,7 +227,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 	return readFile(ctx, r, fileJob[record.Person, personOut]{
 		path:   r.cfg.Population,
 		schema: record.PersonSchema,
-		start: func(rd *ingest.Reader[record.Person], first []record.Person) {
+		start: func(rd *ingest.Reader[record.Person], first []record.Person) error {
 			province := r.cfg.Province
 			if province == "" {
 				province = inferProvince(r.units, first)
@@ -232,6 +235,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			r.res.Province = province
 			r.places = rules.NewPlaces(r.units, province)
 			r.builder = match.NewPopulationBuilder(int(max(rd.RowsHint(), int64(len(first)))))
+			return nil
 		},
 		work: func(rows []record.Person, outs []personOut, verdicts []verdict) {
 			places := newResidences(r.places, len(rows))

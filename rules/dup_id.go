@@ -122,7 +122,8 @@ type KeyOwner struct {
 // their strings into an arena, so the owners of millions of records hold no
 // pointers for the garbage collector to scan and keep none of the input's
 // buffers alive. The zero KeyOwners is empty and ready to use; Add must not
-// be called concurrently.
+// be called concurrently. Spilled (Spill), it writes the owners to
+// partition files instead and holds only their buffers (owners_spill.go).
 type KeyOwners struct {
 	strs   match.Arena
 	owners []keyOwner
@@ -132,6 +133,13 @@ type KeyOwners struct {
 	// communes are the communes of the unlinked owners, by ascending
 	// owner: few records link to nobody, so they are kept apart.
 	communes []ownerCommune
+	// spilled, when set, is where Add writes the owners (Spill); err is
+	// the first error of writing or reading them.
+	spilled *ownersSpill
+	err     error
+	// hash, when set, replaces match.HashString for grouping and
+	// partitioning codes (tests force collisions with it).
+	hash func(string) uint64
 }
 
 // keyOwner is a KeyOwner with its strings in the arena (40 bytes).
@@ -154,11 +162,28 @@ type ownerCommune struct {
 	commune match.Ref
 }
 
-// Grow makes room for n more owners.
-func (o *KeyOwners) Grow(n int) { o.owners = slices.Grow(o.owners, n) }
+// Grow makes room for n more owners (nothing when spilled).
+func (o *KeyOwners) Grow(n int) {
+	if o.spilled == nil {
+		o.owners = slices.Grow(o.owners, n)
+	}
+}
 
 // Len returns the number of owners added.
-func (o *KeyOwners) Len() int { return len(o.owners) }
+func (o *KeyOwners) Len() int {
+	if o.spilled != nil {
+		return int(o.spilled.added)
+	}
+	return len(o.owners)
+}
+
+// hashOf is the hash of a code that groups and partitions use.
+func (o *KeyOwners) hashOf(key string) uint64 {
+	if o.hash != nil {
+		return o.hash(key)
+	}
+	return match.HashString(key)
+}
 
 // Share lets Add keep the name and name key of a record linked to a
 // person of pop as a reference to the person's when they are equal (as
@@ -169,16 +194,11 @@ func (o *KeyOwners) Share(pop *match.Population) { o.pop = pop }
 // Add records one owner. The commune is kept only for unlinked records: a
 // linked record is placed by its person.
 func (o *KeyOwners) Add(k KeyOwner) {
-	ko := keyOwner{key: o.strs.Add(k.Key), person: k.Person, birth: k.Birth}
-	if o.pop != nil && k.Person >= 0 {
-		p := &o.pop.People[k.Person]
-		if k.Name == o.pop.Str(p.RawName) {
-			ko.onRegister |= ownName
-		}
-		if k.NameKey == o.pop.Str(p.NameKey) {
-			ko.onRegister |= ownNameKey
-		}
+	if o.spilled != nil {
+		o.spill(&k)
+		return
 	}
+	ko := keyOwner{key: o.strs.Add(k.Key), person: k.Person, birth: k.Birth, onRegister: o.onRegister(&k)}
 	if ko.onRegister&ownName == 0 {
 		ko.name = o.strs.Add(k.Name)
 	}
@@ -189,6 +209,22 @@ func (o *KeyOwners) Add(k KeyOwner) {
 		o.communes = append(o.communes, ownerCommune{int32(len(o.owners)), o.strs.Add(k.Commune)})
 	}
 	o.owners = append(o.owners, ko)
+}
+
+// onRegister returns the ownName and ownNameKey bits of k: which of its
+// strings are its person's on the shared population.
+func (o *KeyOwners) onRegister(k *KeyOwner) uint8 {
+	var bits uint8
+	if o.pop != nil && k.Person >= 0 {
+		p := &o.pop.People[k.Person]
+		if k.Name == o.pop.Str(p.RawName) {
+			bits |= ownName
+		}
+		if k.NameKey == o.pop.Str(p.NameKey) {
+			bits |= ownNameKey
+		}
+	}
+	return bits
 }
 
 // at returns owner i.
@@ -215,15 +251,22 @@ func (o *KeyOwners) at(i int32) KeyOwner {
 }
 
 // groups calls fn with the owners of every code held by two or more
-// records, in the order they were added.
+// records, in the order they were added; the groups come in the order of
+// the hash of their code, then of their first owner. Spilled owners are
+// read back partition by partition, in the same order, and can be grouped
+// only once; an error reading them stops the grouping and is kept (Err).
 func (o *KeyOwners) groups(fn func(group []KeyOwner)) {
+	if o.spilled != nil {
+		o.spilledGroups(fn)
+		return
+	}
 	type entry struct {
 		hash uint64
 		i    int32
 	}
 	byHash := make([]entry, len(o.owners))
 	for i := range o.owners {
-		byHash[i] = entry{match.HashString(o.strs.Get(o.owners[i].key)), int32(i)}
+		byHash[i] = entry{o.hashOf(o.strs.Get(o.owners[i].key)), int32(i)}
 	}
 	slices.SortFunc(byHash, func(a, b entry) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.i, b.i)) })
 	var group []KeyOwner
