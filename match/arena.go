@@ -6,7 +6,8 @@ import (
 )
 
 // Ref refers to a string stored in an Arena. It packs the string's offset
-// in the arena (high 40 bits) and its length in bytes (low 24 bits) into
+// in the arena (high 40 bits, of which the top one marks a string in a
+// Population's ColdFile instead) and its length in bytes (low 24 bits) into
 // one word, so a column of Refs is a flat []Ref the garbage collector does
 // not scan. The zero Ref is the empty string in every arena.
 type Ref uint64
@@ -79,8 +80,8 @@ func (a *Arena) alloc(n int) uint64 {
 	// Start a new chunk at the next chunk boundary.
 	start := (a.size + chunkMask) &^ chunkMask
 	span := (uint64(n) + chunkMask) >> chunkShift
-	if (start+span<<chunkShift)>>refOffBits != 0 {
-		panic("match: Arena: more than 1 TiB of strings")
+	if (start+span<<chunkShift)>>(refOffBits-1) != 0 { // the top bit is coldBit
+		panic("match: Arena: more than 512 GiB of strings")
 	}
 	a.chunks = append(a.chunks, make([]byte, span<<chunkShift))
 	for range span - 1 {

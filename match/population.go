@@ -2,24 +2,27 @@ package match
 
 import (
 	"runtime"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/doisanh/doisanh/normalize"
 )
 
 // Person is one normalised population row. It holds no Go pointers: its
-// strings live in the Population's arena, so millions of rows cost the
-// garbage collector nothing to scan.
+// strings live in the Population's arena (or, for the one read only to
+// write findings, in its cold file: BuilderOptions.Cold), so millions of rows
+// cost the garbage collector nothing to scan. Its data row in the
+// population file is Population.Row.
 type Person struct {
-	Row       int64 // data row in the population file
-	ID        Ref   // person_id digits (canonical 12 digits when valid)
-	OldID     Ref   // old CMND digits
-	Name      Ref   // canonical display form
-	NameKey   Ref   // accent-free key
-	RawName   Ref   // as written
-	RawBirth  Ref   // as written
-	SpouseID  Ref   // spouse_id digits (canonical)
-	Commune   Ref   // 2025 commune code of residence; empty when unknown
+	ID        Ref // person_id digits (canonical 12 digits when valid)
+	OldID     Ref // old CMND digits
+	Name      Ref // canonical display form
+	NameKey   Ref // accent-free key
+	RawName   Ref // as written
+	RawBirth  Ref // as written; in the cold file when there is one
+	SpouseID  Ref // spouse_id digits (canonical)
+	Commune   Ref // 2025 commune code of residence; empty when unknown
 	Household Ref
 	Relation  Ref    // relation to the head of household, as written ("Vợ", "Chồng", ...)
 	Village   Ref    // village part of the address (thôn, xóm, tổ ...), as written; "" when none
@@ -48,6 +51,8 @@ type PersonInput struct {
 type Population struct {
 	People []Person
 	arena  *Arena
+	cold   *ColdFile // nil: every string is in arena
+	rows   []rowStep // the data rows of People (Row)
 
 	byID    *Index // hash(ID digits)
 	byOldID *Index // hash(old ID digits)
@@ -62,8 +67,40 @@ type Population struct {
 	nameCount []int32
 }
 
-// Str returns the string behind a reference.
-func (p *Population) Str(r Ref) string { return p.arena.Get(r) }
+// Str returns the string behind a reference. A string in the cold file is
+// read from it (one ReadAt); when that fails Str returns "" and the error
+// is kept for Err.
+func (p *Population) Str(r Ref) string {
+	if r&coldBit != 0 {
+		return p.cold.get(r)
+	}
+	return p.arena.Get(r)
+}
+
+// Err returns the first error writing or reading the population's cold
+// file (BuilderOptions.Cold), nil when there was none or there is no cold
+// file. Strings read after an error may be "": check it before using them.
+func (p *Population) Err() error {
+	if p.cold == nil {
+		return nil
+	}
+	return p.cold.Err()
+}
+
+// rowStep says that from People index from on, up to the next step, a
+// person's data row is its index plus delta. Rows are added in file order
+// with few gaps (rejected rows), so a handful of steps replace a column of
+// data rows.
+type rowStep struct {
+	from  int32
+	delta int64
+}
+
+// Row returns the data row of People[i] in the population file.
+func (p *Population) Row(i int32) int64 {
+	j := sort.Search(len(p.rows), func(k int) bool { return p.rows[k].from > i }) - 1
+	return int64(i) + p.rows[j].delta
+}
 
 // Len is the number of people.
 func (p *Population) Len() int { return len(p.People) }
@@ -152,6 +189,8 @@ func packDate(d normalize.Date) uint64 {
 type PopulationBuilder struct {
 	people                                []Person
 	arena                                 *Arena
+	cold                                  *ColdFile
+	rows                                  []rowStep
 	byID, byOldID, byName, byPhon, byDate IndexBuilder
 	byDup, nameFreq                       IndexBuilder
 
@@ -166,9 +205,24 @@ type PopulationBuilder struct {
 // past it, new values are stored with each row.
 const maxShared = 1 << 16
 
-// NewPopulationBuilder returns a builder expecting about n rows.
+// BuilderOptions configures a PopulationBuilder.
+type BuilderOptions struct {
+	// Cold, when set, receives the strings read only to write findings
+	// (the birth date as written) instead of the arena; the Population
+	// reads them back from it. The caller closes it after the
+	// Population's last use.
+	Cold *ColdFile
+}
+
+// NewPopulationBuilder returns a builder expecting about n rows, which
+// keeps every string in memory.
 func NewPopulationBuilder(n int) *PopulationBuilder {
-	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), shared: map[string]Ref{}}
+	return NewPopulationBuilderWith(n, BuilderOptions{})
+}
+
+// NewPopulationBuilderWith returns a builder expecting about n rows.
+func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
+	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{}}
 	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
 	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {
 		ix.Grow(n)
@@ -185,14 +239,19 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	name := a.Add(in.Name)
 	rawName := name
 	if in.RawName != in.Name {
+		// Not cold: rules.KeyOwners.Add compares it with every linked
+		// tax and insurance record's name.
 		rawName = a.Add(in.RawName)
 	}
 	if in.Household != a.Get(b.household) {
 		b.household = a.Add(in.Household)
 	}
+	if d := in.Row - int64(row); len(b.rows) == 0 || b.rows[len(b.rows)-1].delta != d {
+		b.rows = append(b.rows, rowStep{row, d})
+	}
 	b.people = append(b.people, Person{
-		Row: in.Row, ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
-		NameKey: a.Add(in.NameKey), RawName: rawName, RawBirth: a.Add(in.RawBirth),
+		ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
+		NameKey: a.Add(in.NameKey), RawName: rawName, RawBirth: b.addCold(in.RawBirth),
 		SpouseID: a.Add(in.SpouseID), Commune: b.share(in.Commune), Household: b.household,
 		Relation: b.share(in.Relation), Village: b.share(in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
@@ -222,6 +281,15 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	}
 }
 
+// addCold stores a string read only to write findings: in the cold file
+// when there is one.
+func (b *PopulationBuilder) addCold(s string) Ref {
+	if b.cold != nil {
+		return b.cold.add(s)
+	}
+	return b.arena.Add(s)
+}
+
 // share stores s once for all rows, up to maxShared distinct strings.
 func (b *PopulationBuilder) share(s string) Ref {
 	if s == "" {
@@ -239,9 +307,13 @@ func (b *PopulationBuilder) share(s string) Ref {
 
 // Build returns the finished population; the builder must not be used after.
 // The indexes are sorted side by side, one per core at a time (each needs
-// twice its final memory while it is sorted).
+// twice its final memory while it is sorted). An error writing the cold
+// file is the Population's Err.
 func (b *PopulationBuilder) Build() *Population {
-	p := &Population{People: b.people, arena: b.arena}
+	if b.cold != nil {
+		b.cold.finish()
+	}
+	p := &Population{People: b.people, arena: b.arena, cold: b.cold, rows: slices.Clip(b.rows)}
 	b.shared = nil
 	var nameFreq *Index
 	var wg sync.WaitGroup

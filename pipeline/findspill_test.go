@@ -383,8 +383,10 @@ func TestSpillFindingsFileDamaged(t *testing.T) {
 		}
 		cfg := cfg
 		cfg.Spill = dir
-		if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), dir.File("findings-1.arrow")) {
-			t.Errorf("error %v, want one naming %s", err, dir.File("findings-1.arrow"))
+		// The first file the run makes there is named (the register's cold
+		// file, before any finding is kept).
+		if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), dir.Path()+string(filepath.Separator)) {
+			t.Errorf("error %v, want one naming a file in %s", err, dir.Path())
 		}
 	})
 }

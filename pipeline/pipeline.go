@@ -144,6 +144,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{"rules", r.crossRules},
 		{"addresses", r.addresses},
 	}
+	defer r.closeCold()
 	for _, s := range steps {
 		start := time.Now()
 		r.progressf("%s...", s.name)
@@ -154,6 +155,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if r.cold != nil {
+			// Strings that could not be written or read back are "" in
+			// what the stage made: the run fails rather than write them.
+			if err := r.cold.Err(); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.name, err)
+			}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -168,7 +176,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	r.res.Findings = rules.Finish(r.res.Findings)
 	r.res.Finished = time.Now()
+	if r.cold != nil {
+		r.progressf("register strings on disk: %d bytes in %s, read back %d times", r.cold.Size(), r.cold.Path(), r.cold.Reads())
+	}
 	return r.res, nil
+}
+
+// closeCold closes the register's cold file, if any; the caller removes
+// Config.Spill with it.
+func (r *run) closeCold() {
+	if r.cold != nil {
+		r.cold.Close() // read-only by now: nothing to lose
+	}
 }
 
 // MaxWorkersPerCPU bounds Config.Workers: past a few goroutines per core
@@ -210,6 +229,7 @@ type run struct {
 	chk     *rules.Checker // set once the population is indexed
 	pop     *match.Population
 	builder *match.PopulationBuilder
+	cold    *match.ColdFile // the register's cold strings, when Config.Spill is set
 	linker  *match.Linker
 
 	// What linking keeps for the cross-record rules.

@@ -224,6 +224,15 @@ func inferProvince(units *admin.Units, rows []record.Person) string {
 // the person rules (rules.PersonRule) and fills the builder of the
 // population index.
 func (r *run) readPopulation(ctx context.Context) (int64, error) {
+	var opt match.BuilderOptions
+	if r.cfg.Spill != nil {
+		// The strings read only to write findings wait on disk.
+		cold, err := match.CreateColdFile(r.cfg.Spill.File("register-cold.bin"))
+		if err != nil {
+			return 0, err
+		}
+		r.cold, opt.Cold = cold, cold
+	}
 	return readFile(ctx, r, fileJob[record.Person, personOut]{
 		path:   r.cfg.Population,
 		schema: record.PersonSchema,
@@ -234,7 +243,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			}
 			r.res.Province = province
 			r.places = rules.NewPlaces(r.units, province)
-			r.builder = match.NewPopulationBuilder(int(max(rd.RowsHint(), int64(len(first)))))
+			r.builder = match.NewPopulationBuilderWith(int(max(rd.RowsHint(), int64(len(first)))), opt)
 			return nil
 		},
 		work: func(rows []record.Person, outs []personOut, verdicts []verdict) {

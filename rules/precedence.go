@@ -22,7 +22,7 @@ func (c *Checker) Repeats(examples int) (n int, rows []int64) {
 		if rep {
 			n++
 			if len(rows) < examples {
-				rows = append(rows, c.Pop.People[r].Row)
+				rows = append(rows, c.Pop.Row(int32(r)))
 			}
 		}
 	}

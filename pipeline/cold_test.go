@@ -1,0 +1,108 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/doisanh/doisanh/internal/spill"
+	"github.com/doisanh/doisanh/synth"
+)
+
+// TestSpillColdEquivalence: with Config.Spill set the register's cold
+// strings (names and birth dates as written) are kept in a file of the
+// spill directory, and the run's findings, rejects and warnings are the
+// same as in memory.
+func TestSpillColdEquivalence(t *testing.T) {
+	dir := t.TempDir()
+	opts := synth.DefaultOptions()
+	opts.People, opts.Seed = 5000, 31
+	if _, err := synth.Generate(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	var progress bytes.Buffer
+	run := func(sp *spill.Dir) *Result {
+		t.Helper()
+		progress.Reset()
+		res, err := Run(context.Background(), Config{
+			Population: filepath.Join(dir, "population.parquet"),
+			Tax:        filepath.Join(dir, "tax.parquet"),
+			Insurance:  filepath.Join(dir, "insurance.parquet"),
+			Civil:      filepath.Join(dir, "civil.parquet"),
+			Spill:      sp,
+			Progress:   &progress,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	mem := run(nil)
+	sp, err := spill.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Remove()
+	disk := run(sp)
+	if len(mem.Findings) == 0 {
+		t.Fatal("no findings: the comparison would prove nothing")
+	}
+	if disk.TmpBytes == 0 {
+		t.Error("TmpBytes = 0 with Spill set: nothing was kept on disk")
+	}
+	if !reflect.DeepEqual(mem.Findings, disk.Findings) {
+		n := min(len(mem.Findings), len(disk.Findings))
+		for i := range n {
+			if !reflect.DeepEqual(mem.Findings[i], disk.Findings[i]) {
+				t.Fatalf("finding %d of %d/%d differs:\nmemory %+v\nspill  %+v", i, len(mem.Findings), len(disk.Findings),
+					mem.Findings[i], disk.Findings[i])
+			}
+		}
+		t.Fatalf("%d findings in memory, %d with Spill", len(mem.Findings), len(disk.Findings))
+	}
+	// The cold strings are read to write findings, never per candidate
+	// or per pair: a few reads a finding at most.
+	m := regexp.MustCompile(`register strings on disk: (\d+) bytes .*, read back (\d+) times`).FindStringSubmatch(progress.String())
+	if m == nil {
+		t.Fatalf("no line on the cold file in the progress:\n%s", progress.String())
+	}
+	size, _ := strconv.Atoi(m[1])
+	reads, _ := strconv.Atoi(m[2])
+	t.Logf("%d people: cold file %d bytes, %d reads for %d findings", opts.People, size, reads, len(mem.Findings))
+	if size == 0 || reads == 0 || reads > 2*len(mem.Findings) {
+		t.Errorf("cold file of %d bytes read back %d times for %d findings: want some, at most 2 a finding", size, reads,
+			len(mem.Findings))
+	}
+	if !reflect.DeepEqual(mem.Rejects, disk.Rejects) || !reflect.DeepEqual(mem.Warnings, disk.Warnings) {
+		t.Errorf("rejects or warnings differ: %d/%d rejects, warnings %q vs %q", len(mem.Rejects), len(disk.Rejects),
+			mem.Warnings, disk.Warnings)
+	}
+}
+
+// TestSpillColdFileError: a spill directory where the cold file cannot be
+// created fails the run with an error naming the file.
+func TestSpillColdFileError(t *testing.T) {
+	dir := t.TempDir()
+	opts := synth.DefaultOptions()
+	opts.People, opts.Seed = 300, 32
+	if _, err := synth.Generate(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spill.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(sp.Path()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Config{Population: filepath.Join(dir, "population.parquet"), Spill: sp})
+	if err == nil || !strings.Contains(err.Error(), sp.File("register-cold.bin")) {
+		t.Fatalf("Run with its spill directory gone: error %v, want one naming %s", err, sp.File("register-cold.bin"))
+	}
+}
