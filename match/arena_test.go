@@ -33,9 +33,6 @@ func TestArena(t *testing.T) {
 				if got := a.Get(refs[i]); got != s {
 					t.Errorf("Get(Add(s%d)) has length %d, want %d (%.20q)", i, len(got), len(s), got)
 				}
-				if refs[i].Len() != len(s) {
-					t.Errorf("Ref.Len() = %d, want %d", refs[i].Len(), len(s))
-				}
 			}
 			if a.Len() != total {
 				t.Errorf("Len() = %d, want %d", a.Len(), total)
@@ -70,8 +67,14 @@ func TestArenaRandom(t *testing.T) {
 			t.Fatalf("row %d: got %q, want %q", i, got, want[i])
 		}
 	}
-	if waste := a.Cap() - a.Len(); waste > a.Len()/100+chunkSize {
-		t.Errorf("arena wastes %d bytes for %d bytes of strings", waste, a.Len())
+	var records int64
+	for _, s := range want {
+		if s != "" {
+			records += int64(recordLen(len(s)))
+		}
+	}
+	if waste := a.Cap() - records; waste > records/100+chunkSize {
+		t.Errorf("arena wastes %d bytes for %d bytes of records (%d of strings)", waste, records, a.Len())
 	}
 	if allocs := testing.AllocsPerRun(100, func() { _ = a.Get(refs[7]) }); allocs != 0 {
 		t.Errorf("Get allocates %v times", allocs)
@@ -97,4 +100,37 @@ func TestArenaTooLong(t *testing.T) {
 	}()
 	var a Arena
 	a.Add(strings.Repeat("x", MaxStringLen+1))
+}
+
+// TestArenaFull: past its limit an arena stores nothing more and says so
+// in Err; what it stored before stays readable.
+func TestArenaFull(t *testing.T) {
+	a := Arena{limit: 2 * chunkSize}
+	var refs []Ref
+	var want []string
+	for i := 0; a.Err() == nil; i++ {
+		s := strings.Repeat(string(rune('a'+i%26)), 1000+i%7)
+		r := a.Add(s)
+		if a.Err() != nil {
+			if r != 0 {
+				t.Errorf("Add past the limit returned %d, want the zero Ref", r)
+			}
+			break
+		}
+		refs, want = append(refs, r), append(want, s)
+	}
+	if len(refs) < 2*chunkSize/1010-3 {
+		t.Errorf("only %d strings stored before the arena was full", len(refs))
+	}
+	if err := a.Err(); err == nil || !strings.Contains(err.Error(), "2 MiB") {
+		t.Errorf("Err() = %v, want one naming the limit", err)
+	}
+	if r := a.Add("x"); r != 0 {
+		t.Errorf("Add after the error returned %d, want 0", r)
+	}
+	for i, r := range refs {
+		if got := a.Get(r); got != want[i] {
+			t.Fatalf("string %d: %.20q, want %.20q", i, got, want[i])
+		}
+	}
 }

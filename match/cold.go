@@ -2,6 +2,7 @@ package match
 
 import (
 	"bufio"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"sync"
@@ -10,11 +11,14 @@ import (
 )
 
 // coldBit marks a Ref whose string is in a Population's ColdFile, not in
-// its Arena (whose offsets stay below 1<<(refOffBits-1)).
-const coldBit Ref = 1 << 63
+// its Arena (whose offsets stay below it). A cold file's records are laid
+// out as an arena's: the uvarint length, the bytes, the padding to a
+// refUnit; it holds at most maxArenaSize bytes.
+const coldBit Ref = 1 << 31
 
-// maxColdSize bounds a cold file: its offsets share a Ref with coldBit.
-const maxColdSize = 1 << (refOffBits - 1)
+// coldPeek is the bytes one read of a cold record asks for: the header and
+// the whole of any string shorter than that, a birth date as written.
+const coldPeek = 32
 
 // ColdFile holds on disk the register's strings that are read only to
 // write findings, once per finding (the birth date as written), so that
@@ -106,20 +110,38 @@ func (c *ColdFile) add(s string) Ref {
 		c.fail(fmt.Errorf("match: cold file %s: string added after the population was built", c.path))
 		return 0
 	}
-	if n > MaxStringLen || c.size+uint64(n) > maxColdSize {
+	rec := recordLen(n)
+	if c.size == 0 {
+		c.size = refUnit // offset 0 is the zero Ref
+		if _, err := c.w.Write(make([]byte, refUnit)); err != nil {
+			c.fail(fmt.Errorf("match: writing the cold file %s: %w", c.path, err))
+			return 0
+		}
+	}
+	if n > MaxStringLen || c.size+rec > maxArenaSize {
 		c.fail(fmt.Errorf("match: cold file %s: a string of %d bytes does not fit (at %d bytes, the limits are %d a string and %d in all)",
-			c.path, n, c.size, MaxStringLen, uint64(maxColdSize)))
+			c.path, n, c.size, MaxStringLen, uint64(maxArenaSize)))
 		return 0
 	}
 	if c.Err() != nil {
 		return 0
 	}
-	if _, err := c.w.WriteString(s); err != nil {
+	var hdr [binary.MaxVarintLen64 + refUnit]byte
+	h := binary.PutUvarint(hdr[:], uint64(n))
+	pad := int(rec) - h - n
+	_, err := c.w.Write(hdr[:h])
+	if err == nil {
+		_, err = c.w.WriteString(s)
+	}
+	if err == nil {
+		_, err = c.w.Write(hdr[binary.MaxVarintLen64 : binary.MaxVarintLen64+pad]) // zeros
+	}
+	if err != nil {
 		c.fail(fmt.Errorf("match: writing the cold file %s: %w", c.path, err))
 		return 0
 	}
-	r := coldBit | Ref(c.size<<refLenBits|uint64(n))
-	c.size += uint64(n)
+	r := coldBit | Ref(c.size>>refUnitShift)
+	c.size += rec
 	return r
 }
 
@@ -138,20 +160,32 @@ func (c *ColdFile) finish() {
 // get reads the string r refers to into a fresh string; "" on an error,
 // which is kept.
 func (c *ColdFile) get(r Ref) string {
-	n := r.Len()
-	if n == 0 {
+	if r&^coldBit == 0 {
 		return ""
 	}
-	off := (r &^ coldBit).off()
+	off := uint64(r&^coldBit) << refUnitShift
 	c.reads.Add(1)
-	if off+uint64(n) > c.written {
-		c.fail(fmt.Errorf("match: cold file %s: %d bytes at offset %d asked for, %d written", c.path, n, off, c.written))
+	if off >= c.written {
+		c.fail(fmt.Errorf("match: cold file %s: a string at offset %d asked for, %d bytes written", c.path, off, c.written))
 		return ""
 	}
-	buf := make([]byte, n)
+	buf := make([]byte, min(coldPeek, c.written-off))
 	if _, err := c.f.ReadAt(buf, int64(off)); err != nil {
-		c.fail(fmt.Errorf("match: reading %d bytes at offset %d of the cold file %s: %w", n, off, c.path, err))
+		c.fail(fmt.Errorf("match: reading %d bytes at offset %d of the cold file %s: %w", len(buf), off, c.path, err))
 		return ""
 	}
-	return unsafe.String(&buf[0], n) // buf is never written again
+	n, h := binary.Uvarint(buf)
+	if h <= 0 || n == 0 || n > MaxStringLen || off+uint64(h)+n > c.written {
+		c.fail(fmt.Errorf("match: cold file %s: no string record at offset %d (the file was changed)", c.path, off))
+		return ""
+	}
+	if end := uint64(h) + n; end <= uint64(len(buf)) {
+		return unsafe.String(&buf[h], int(n)) // buf is never written again
+	}
+	long := make([]byte, n)
+	if _, err := c.f.ReadAt(long, int64(off)+int64(h)); err != nil {
+		c.fail(fmt.Errorf("match: reading %d bytes at offset %d of the cold file %s: %w", n, off+uint64(h), c.path, err))
+		return ""
+	}
+	return unsafe.String(&long[0], int(n))
 }

@@ -4,7 +4,7 @@
 // adjustment, and the decision between linking, ambiguity and no match.
 //
 // Storage: an Arena holds strings in large byte chunks and hands out Refs
-// (one uint64 each), so a column is a flat []Ref and a population of
+// (one uint32 each), so a column is a flat []Ref and a population of
 // millions of people is a handful of heap objects with no pointers to scan.
 //
 // Indexes: an IndexBuilder collects (key, row) pairs, where the key is

@@ -26,12 +26,12 @@ type Person struct {
 	Household Ref
 	Relation  Ref    // relation to the head of household, as written ("Vợ", "Chồng", ...)
 	Village   Ref    // village part of the address (thôn, xóm, tổ ...), as written; "" when none
+	BirthProv Ref    // province code of birth registration; empty when unknown
 	FatherKey uint64 // hash of the father's ID, else of his name key; 0 when unknown
 	MotherKey uint64
 	Birth     normalize.Date
 	Gender    normalize.Gender
 	Status    normalize.Status
-	BirthProv Ref // province code of birth registration; empty when unknown
 }
 
 // PersonInput is a normalised population row before it is stored.
@@ -77,10 +77,14 @@ func (p *Population) Str(r Ref) string {
 	return p.arena.Get(r)
 }
 
-// Err returns the first error writing or reading the population's cold
-// file (BuilderOptions.Cold), nil when there was none or there is no cold
-// file. Strings read after an error may be "": check it before using them.
+// Err returns the first error storing the population's strings (more
+// than an Arena holds) or writing or reading its cold file
+// (BuilderOptions.Cold), nil when there was none. Strings read after an
+// error may be "": check it before using them.
 func (p *Population) Err() error {
+	if err := p.arena.Err(); err != nil {
+		return err
+	}
 	if p.cold == nil {
 		return nil
 	}

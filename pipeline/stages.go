@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -267,6 +268,9 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
+	if err := r.pop.Err(); err != nil { // more strings than an arena holds
+		return 0, fmt.Errorf("%s: %w", r.cfg.Population, err)
+	}
 	r.chk = rules.NewChecker(r.places, r.pop)
 	if n, rows := r.chk.Repeats(5); n > 0 {
 		why := "a person entered twice under one number?"

@@ -187,10 +187,16 @@ func (o *KeyOwners) Close() error {
 	return o.err
 }
 
-// Err returns the first error of writing or reading spilled owners
-// (nil when they are in memory): the findings of DUP_ID on them are then
-// incomplete, and the run must fail with it.
-func (o *KeyOwners) Err() error { return o.err }
+// Err returns the first error of writing or reading spilled owners, or of
+// storing the owners' strings in memory (more than a match.Arena holds):
+// the findings of DUP_ID on them are then incomplete, and the run must fail
+// with it.
+func (o *KeyOwners) Err() error {
+	if o.err != nil {
+		return o.err
+	}
+	return o.strs.Err()
+}
 
 // Reset empties o, closing and removing its partition files if spilled.
 func (o *KeyOwners) Reset() {
