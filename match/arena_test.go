@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -132,5 +133,57 @@ func TestArenaFull(t *testing.T) {
 		if got := a.Get(r); got != want[i] {
 			t.Fatalf("string %d: %.20q, want %.20q", i, got, want[i])
 		}
+	}
+}
+
+// TestDedup: equal strings get one Ref and are stored once, across the
+// table's growth; different ones keep their own.
+func TestDedup(t *testing.T) {
+	tests := []struct {
+		name     string
+		distinct int
+		rows     int
+	}{
+		{"empty", 0, 0},
+		{"one name", 1, 100},
+		{"few", 40, 5000},
+		{"grows many times", 30000, 90000},
+		{"all distinct", 5000, 5000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a Arena
+			var d dedup
+			rng := rand.New(rand.NewPCG(5, 6))
+			refs := map[string]Ref{}
+			var bytes int64
+			for i := range tt.rows {
+				k := i
+				if i >= tt.distinct {
+					k = rng.IntN(tt.distinct)
+				}
+				s := fmt.Sprintf("Nguyễn Văn %d", k)
+				r := d.add(&a, s)
+				if got := a.Get(r); got != s {
+					t.Fatalf("row %d: Get = %q, want %q", i, got, s)
+				}
+				if prev, ok := refs[s]; ok && prev != r {
+					t.Fatalf("row %d: %q got Ref %d, before %d", i, s, r, prev)
+				}
+				if _, ok := refs[s]; !ok {
+					bytes += int64(len(s))
+				}
+				refs[s] = r
+			}
+			if d.add(&a, "") != 0 {
+				t.Error(`add("") is not the zero Ref`)
+			}
+			if len(refs) != tt.distinct || d.n != tt.distinct {
+				t.Errorf("%d distinct strings, table holds %d, want %d", len(refs), d.n, tt.distinct)
+			}
+			if a.Len() != bytes {
+				t.Errorf("arena holds %d bytes, want %d (each distinct string once)", a.Len(), bytes)
+			}
+		})
 	}
 }

@@ -203,6 +203,7 @@ type PopulationBuilder struct {
 	// last row's household, which the next row of a household repeats.
 	shared    map[string]Ref
 	household Ref
+	names     dedup // names and name keys, stored once each
 }
 
 // maxShared bounds the distinct strings a PopulationBuilder stores once:
@@ -240,12 +241,12 @@ func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
 func (b *PopulationBuilder) Add(in *PersonInput) {
 	row := int32(len(b.people))
 	a := b.arena
-	name := a.Add(in.Name)
+	name := b.names.add(a, in.Name)
 	rawName := name
 	if in.RawName != in.Name {
 		// Not cold: rules.KeyOwners.Add compares it with every linked
 		// tax and insurance record's name.
-		rawName = a.Add(in.RawName)
+		rawName = b.names.add(a, in.RawName)
 	}
 	if in.Household != a.Get(b.household) {
 		b.household = a.Add(in.Household)
@@ -255,7 +256,7 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	}
 	b.people = append(b.people, Person{
 		ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
-		NameKey: a.Add(in.NameKey), RawName: rawName, RawBirth: b.addCold(in.RawBirth),
+		NameKey: b.names.add(a, in.NameKey), RawName: rawName, RawBirth: b.addCold(in.RawBirth),
 		SpouseID: a.Add(in.SpouseID), Commune: b.share(in.Commune), Household: b.household,
 		Relation: b.share(in.Relation), Village: b.share(in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
@@ -309,6 +310,58 @@ func (b *PopulationBuilder) share(s string) Ref {
 	return r
 }
 
+// dedup stores equal strings once in an arena: an open-addressing table
+// of the Refs stored so far, placed by the strings' hashes and compared in
+// the arena, 8 to 16 bytes per distinct string (people share names: a
+// register's distinct names are a fraction of its rows). The zero dedup is
+// empty and ready to use.
+type dedup struct {
+	slots []Ref // 0: empty; the length is 0 or a power of two
+	n     int   // slots in use
+}
+
+// add returns the Ref of s in a, storing it when it is not there yet.
+func (d *dedup) add(a *Arena, s string) Ref {
+	if s == "" {
+		return 0
+	}
+	if 2*(d.n+1) > len(d.slots) {
+		d.grow(a)
+	}
+	mask := uint64(len(d.slots) - 1)
+	for i := HashString(s) & mask; ; i = (i + 1) & mask {
+		r := d.slots[i]
+		if r == 0 {
+			r = a.Add(s)
+			if r != 0 { // 0: the arena is full, its Err says so
+				d.slots[i] = r
+				d.n++
+			}
+			return r
+		}
+		if a.Get(r) == s {
+			return r
+		}
+	}
+}
+
+// grow doubles the table (1024 slots at first) and places the Refs again.
+func (d *dedup) grow(a *Arena) {
+	old := d.slots
+	d.slots = make([]Ref, max(1024, 2*len(old)))
+	mask := uint64(len(d.slots) - 1)
+	for _, r := range old {
+		if r == 0 {
+			continue
+		}
+		i := HashString(a.Get(r)) & mask
+		for d.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		d.slots[i] = r
+	}
+}
+
 // Build returns the finished population; the builder must not be used after.
 // The indexes are sorted side by side, one per core at a time (each needs
 // twice its final memory while it is sorted). An error writing the cold
@@ -318,7 +371,7 @@ func (b *PopulationBuilder) Build() *Population {
 		b.cold.finish()
 	}
 	p := &Population{People: b.people, arena: b.arena, cold: b.cold, rows: slices.Clip(b.rows)}
-	b.shared = nil
+	b.shared, b.names = nil, dedup{}
 	var nameFreq *Index
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
