@@ -50,7 +50,7 @@ temporary directory, whose path is printed at the end.`,
 			data := filepath.Join(dir, "data")
 			out := filepath.Join(dir, "out")
 			ui := newProgressUI(progress, langOf(cmd))
-			ui.say("generating a synthetic province of %s people into %s", num(people), data)
+			ui.say("generating a synthetic province of %s people into %s", count(ui.lang, people), data)
 			opts := synth.DefaultOptions()
 			opts.People, opts.Seed = people, seed
 			if progress != nil {
@@ -73,7 +73,7 @@ temporary directory, whose path is printed at the end.`,
 				return err
 			}
 			w := cmd.OutOrStdout()
-			printSummary(w, out, res)
+			printSummary(w, out, res, ui.lang)
 
 			findings, err := output.ReadFindings(out)
 			if err != nil {

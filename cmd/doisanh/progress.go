@@ -109,14 +109,25 @@ func (p *progressUI) tr(format string) string {
 	return format
 }
 
-// num formats a count.
-// num formats every count on the terminal the same way, with the
-// Vietnamese grouping of the outputs: 4.524.
+// num formats a count with the Vietnamese grouping of the outputs: 4.524.
 func num[T ~int | ~int64](n T) string { return numfmt.VI(n) }
 
+// count formats a count for a reader of lang: 4.524 in Vietnamese, 4,524
+// in English, so that a count and a size ("4.0 GB") on one English line do
+// not read alike.
+func count[T ~int | ~int64](lang string, n T) string {
+	if lang == langEN {
+		return numfmt.EN(n)
+	}
+	return numfmt.VI(n)
+}
+
 // seconds formats a duration in seconds with the decimal comma in Vietnamese.
-func (p *progressUI) seconds(s float64) string {
-	if p.lang == langVI {
+func (p *progressUI) seconds(s float64) string { return seconds(p.lang, s) }
+
+// seconds formats a duration in seconds for a reader of lang: "1,5 giây", "1.5s".
+func seconds(lang string, s float64) string {
+	if lang == langVI {
 		return strings.Replace(fmt.Sprintf("%.1f giây", s), ".", ",", 1)
 	}
 	return fmt.Sprintf("%.1fs", s)
@@ -138,13 +149,13 @@ func (p *progressUI) say(format string, args ...any) {
 var bareNumber = regexp.MustCompile(`(^|[ (])(\d{4,})([ ,;)]|$)`)
 
 // groupNumbers writes the bare counts of a message with the grouping of
-// every other count: 50150 becomes 50.150.
-func groupNumbers(msg string) string {
+// every other count in lang: 50150 becomes 50.150 (50,150 in English).
+func groupNumbers(msg, lang string) string {
 	return bareNumber.ReplaceAllStringFunc(msg, func(m string) string {
 		sub := bareNumber.FindStringSubmatch(m)
 		var n int64
 		fmt.Sscan(sub[2], &n)
-		return sub[1] + num(n) + sub[3]
+		return sub[1] + count(lang, n) + sub[3]
 	})
 }
 
@@ -161,7 +172,7 @@ func (p *progressUI) output(msg string) {
 			}
 		}
 	}
-	msg = groupNumbers(msg)
+	msg = groupNumbers(msg, p.lang)
 	p.say("%s", msg)
 }
 
@@ -182,7 +193,7 @@ func (p *progressUI) event(e pipeline.Progress) {
 	case e.Source == "" && !e.Finished:
 		p.say("%s...", p.tr(e.Stage))
 	case e.Source == "":
-		p.say("%s: %s rows in %s", p.tr(e.Stage), num(e.Done), p.seconds(e.Seconds))
+		p.say("%s: %s rows in %s", p.tr(e.Stage), count(p.lang, e.Done), p.seconds(e.Seconds))
 	default:
 		p.rows(e)
 	}
@@ -214,9 +225,9 @@ func (p *progressUI) rows(e pipeline.Progress) {
 	if p.bar != nil {
 		p.bar.Set64(e.Done)
 		if e.Total > 0 {
-			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, num(e.Done)+"/"+num(e.Total)))
+			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, count(p.lang, e.Done)+"/"+count(p.lang, e.Total)))
 		} else {
-			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, num(e.Done)))
+			p.bar.Describe(fmt.Sprintf(p.tr("reading %s: %s rows"), src, count(p.lang, e.Done)))
 		}
 		return
 	}
@@ -225,12 +236,12 @@ func (p *progressUI) rows(e pipeline.Progress) {
 		pct := e.Done * 100 / e.Total
 		if pct/10 != p.lastPct/10 || e.Done == e.Total && p.lastPct != 100 {
 			p.lastPct = pct
-			fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows (%d%%)")+"\n", src, num(e.Done)+"/"+num(e.Total), pct)
+			fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows (%d%%)")+"\n", src, count(p.lang, e.Done)+"/"+count(p.lang, e.Total), pct)
 		}
 		return
 	}
 	if e.Done/100_000 != p.lastN/100_000 {
-		fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows")+"\n", src, num(e.Done))
+		fmt.Fprintf(p.w, "doisanh: "+p.tr("reading %s: %s rows")+"\n", src, count(p.lang, e.Done))
 	}
 	p.lastN = e.Done
 }

@@ -35,12 +35,12 @@ func TestProgressLines(t *testing.T) {
 		}},
 		{langEN, []string{
 			"doisanh: read population...",
-			"doisanh: reading population: 4.096/10.000 rows (40%)",
-			"doisanh: reading population: 8.192/10.000 rows (81%)",
-			"doisanh: reading population: 10.000/10.000 rows (100%)",
-			"doisanh: read population: 10.000 rows in 1.2s",
-			"doisanh: reading tax: 150.000 rows",
-			"doisanh: reading tax: 250.000 rows",
+			"doisanh: reading population: 4,096/10,000 rows (40%)",
+			"doisanh: reading population: 8,192/10,000 rows (81%)",
+			"doisanh: reading population: 10,000/10,000 rows (100%)",
+			"doisanh: read population: 10,000 rows in 1.2s",
+			"doisanh: reading tax: 150,000 rows",
+			"doisanh: reading tax: 250,000 rows",
 		}},
 	}
 	for _, tt := range tests {
@@ -52,13 +52,20 @@ func TestProgressLines(t *testing.T) {
 		for _, e := range events {
 			ui.event(e)
 		}
-		ui.output("wrote 1.234 fix lists")
+		ui.output("wrote 1234 fix lists")
 		ui.done()
 		got := strings.Split(strings.TrimSpace(buf.String()), "\n")
-		want := append(tt.want, map[string]string{langVI: "doisanh: đã ghi 1.234 danh sách xã/phường", langEN: "doisanh: wrote 1.234 fix lists"}[tt.lang])
+		want := append(tt.want, map[string]string{langVI: "doisanh: đã ghi 1.234 danh sách xã/phường", langEN: "doisanh: wrote 1,234 fix lists"}[tt.lang])
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\n got %q\nwant %q", tt.lang, got, want)
 		}
+	}
+}
+
+func TestGroupNumbersEN(t *testing.T) {
+	in, want := "write: population 50150, tax 24685 (866ms)", "write: population 50,150, tax 24,685 (866ms)"
+	if got := groupNumbers(in, langEN); got != want {
+		t.Errorf("groupNumbers(%q, en) = %q, want %q", in, got, want)
 	}
 }
 
@@ -69,7 +76,7 @@ func TestGroupNumbers(t *testing.T) {
 		"12345":                                      "12.345",
 		"wrote 999 rows (1000)":                      "wrote 999 rows (1.000)",
 	} {
-		if got := groupNumbers(in); got != want {
+		if got := groupNumbers(in, langVI); got != want {
 			t.Errorf("groupNumbers(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -145,7 +144,7 @@ reasons with their counts.`,
 			if o.json {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
-			printSummary(cmd.OutOrStdout(), o.out, res)
+			printSummary(cmd.OutOrStdout(), o.out, res, o.lang)
 			return nil
 		},
 	}
@@ -272,7 +271,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 			return nil, err
 		}
 		res.Findings, verification = verify.Apply(res.Findings, ledger, o.verified)
-		say("verified: %s findings confirmed not errors not raised again", num(len(verification.Dismissed)))
+		say("verified: %s findings confirmed not errors not raised again", count(ui.lang, len(verification.Dismissed)))
 	}
 	s := output.Summary{
 		Version: version, RunID: runID(started, sum), Started: started, Verification: verification, Residents: res.Residents,
@@ -298,7 +297,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	say("writing %s findings and %s rejects...", num(len(res.Findings)), num(len(res.Rejects)))
+	say("writing %s findings and %s rejects...", count(ui.lang, len(res.Findings)), count(ui.lang, len(res.Rejects)))
 	if err := dir.WriteRejects(res.Rejects); err != nil {
 		return nil, err
 	}
@@ -377,24 +376,55 @@ func runID(started time.Time, sums map[string]string) string {
 	return started.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(h.Sum(nil))[:8]
 }
 
-// printSummary prints the findings per rule with the Vietnamese labels.
-func printSummary(w io.Writer, out string, r *reconcileResult) {
-	fmt.Fprintf(w, "Đối sánh xong trong %s giây. Kết quả: %s\n\n", strings.Replace(fmt.Sprintf("%.1f", r.Seconds), ".", ",", 1), out)
-	fmt.Fprintf(w, "%-12s %10s %10s %10s\n", "Nguồn", "Đọc", "Dùng", "Loại")
+// printSummary prints the counts of each source and the findings per rule:
+// with the officers' Vietnamese labels, or in English (rule codes, source
+// names) for lang en.
+func printSummary(w io.Writer, out string, r *reconcileResult, lang string) {
+	t := summaryVI
+	if lang == langEN {
+		t = summaryEN
+	}
+	fmt.Fprintf(w, t.done+"\n\n", seconds(lang, r.Seconds), out)
+	fmt.Fprintf(w, "%-12s %10s %10s %10s\n", t.source, t.read, t.used, t.rejected)
 	for _, in := range r.Inputs {
-		fmt.Fprintf(w, "%-12s %10s %10s %10s\n", output.SourceLabel(in.Source), num(in.Read), num(in.Used), num(in.Rejected))
+		name := output.SourceLabel(in.Source)
+		if lang == langEN {
+			name = in.Source
+		}
+		fmt.Fprintf(w, "%-12s %10s %10s %10s\n", name, count(lang, in.Read), count(lang, in.Used), count(lang, in.Rejected))
 	}
-	fmt.Fprintf(w, "\n%-36s %8s\n", "Loại lỗi", "Số vụ")
+	fmt.Fprintf(w, "\n%-36s %8s\n", t.rule, t.findings)
 	for _, info := range rules.Catalog {
-		fmt.Fprintf(w, "%-36s %8s\n", info.Label, num(r.ByRule[info.Code]))
+		name := info.Label
+		if lang == langEN {
+			name = info.Code
+		}
+		fmt.Fprintf(w, "%-36s %8s\n", name, count(lang, r.ByRule[info.Code]))
 	}
-	fmt.Fprintf(w, "%-36s %8s\n", "Tổng cộng", num(r.Findings))
-	fmt.Fprintf(w, "\nDanh sách từng xã: %s\nBáo cáo: %s\n",
-		filepath.Join(out, "fixlists"), filepath.Join(out, "report.html"))
+	fmt.Fprintf(w, "%-36s %8s\n", t.total, count(lang, r.Findings))
+	fmt.Fprintf(w, "\n"+t.fixlists+"\n"+t.report+"\n", filepath.Join(out, "fixlists"), filepath.Join(out, "report.html"))
 	if r.Rejects > 0 {
-		fmt.Fprintf(w, "Dòng không dùng được: %s (xem %s)\n", num(r.Rejects), filepath.Join(out, "rejects.csv"))
+		fmt.Fprintf(w, t.rejects+"\n", count(lang, r.Rejects), filepath.Join(out, "rejects.csv"))
 	}
 }
+
+// summaryText is the wording of printSummary in one language.
+type summaryText struct {
+	done, source, read, used, rejected, rule, findings, total, fixlists, report, rejects string
+}
+
+var (
+	summaryVI = summaryText{
+		done: "Đối sánh xong trong %s. Kết quả: %s", source: "Nguồn", read: "Đọc", used: "Dùng", rejected: "Loại",
+		rule: "Loại lỗi", findings: "Số vụ", total: "Tổng cộng",
+		fixlists: "Danh sách từng xã: %s", report: "Báo cáo: %s", rejects: "Dòng không dùng được: %s (xem %s)",
+	}
+	summaryEN = summaryText{
+		done: "Reconciled in %s. Results: %s", source: "Source", read: "Read", used: "Used", rejected: "Rejected",
+		rule: "Rule", findings: "Findings", total: "Total",
+		fixlists: "Fix lists per commune: %s", report: "Report: %s", rejects: "Rows not usable: %s (see %s)",
+	}
+)
 
 // translated is an error shown in the message language (msg) that still
 // unwraps to the library's error.

@@ -430,3 +430,32 @@ func TestDiffReportsFixedDefects(t *testing.T) {
 		t.Errorf("diff --json total %+v, output.Diff total %+v", cmdRes.Total, res.Total)
 	}
 }
+
+// TestPrintSummary: the closing table in each language, with the counts
+// grouped the way its reader groups them.
+func TestPrintSummary(t *testing.T) {
+	res := &reconcileResult{
+		Findings: 1253658, Rejects: 2, Seconds: 390.2,
+		ByRule: map[string]int{"DUP_ID": 98361, "SPOUSE_CONFLICT": 237109},
+		Inputs: []output.Input{{Source: "population", Read: 14042000, Used: 14041998, Rejected: 2}},
+	}
+	for _, tt := range []struct {
+		lang string
+		want []string
+	}{
+		{langVI, []string{"Đối sánh xong trong 390,2 giây. Kết quả: out", "Dân cư       14.042.000 14.041.998          2",
+			"Trùng số định danh                     98.361", "Tổng cộng                            1.253.658",
+			"Dòng không dùng được: 2 (xem out/rejects.csv)"}},
+		{langEN, []string{"Reconciled in 390.2s. Results: out", "population   14,042,000 14,041,998          2",
+			"DUP_ID                                 98,361", "SPOUSE_CONFLICT                       237,109",
+			"Total                                1,253,658", "Fix lists per commune: out/fixlists", "Rows not usable: 2 (see out/rejects.csv)"}},
+	} {
+		var b bytes.Buffer
+		printSummary(&b, "out", res, tt.lang)
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("--lang %s: summary lacks %q:\n%s", tt.lang, w, b.String())
+			}
+		}
+	}
+}
