@@ -4,25 +4,32 @@ import "github.com/doisanh/doisanh/ingest"
 
 // The memory budget of a run: the live heap the pipeline holds at its
 // peak (linking the sources and applying the cross-record rules), per row
-// of each kind, as measured on the synthetic 1 M and 4 M provinces
-// (GODEBUG=gctrace=1; benchmarks/RESULTS.md, Memory per person: 340-360 B
-// a person once the register is read, 414-474 B a person at the peak with
-// 1.6 source rows a person), rounded up. The whole register and what
-// linking keeps of the sources stay in memory until the rules have run.
+// of each kind. Measured (GODEBUG=gctrace=1, whose "MB" are MiB;
+// benchmarks/RESULTS.md, 14 M under a 4 GB limit): 370-381 MiB at the 1 M
+// province (1,003,000 people, 1.62 M source rows), 4,380 MiB at 14 M
+// (14,042,000 people, 22.7 M source rows). Both sizes have 1.6 source rows
+// a person, so the split between the two kinds is not measured: with 75 B
+// a source row, 201-210 B a person, rounded up. The whole register and
+// what linking keeps of the sources stay in memory until the rules have
+// run.
 const (
-	BytesPerPerson    = 360      // a register row: the person, the indexes, the blocking keys
+	BytesPerPerson    = 220      // a register row: the person, its strings, the indexes
 	BytesPerSourceRow = 75       // a tax, insurance or civil row: what the cross-record rules keep
 	BytesFixed        = 64 << 20 // the reference tables, the model, buffers
 )
 
 // The budget of a run that keeps on disk what it can (Config.Spill): the
 // findings, the code owners and the register's birth dates as written go
-// to the temporary directory. Measured (GODEBUG=gctrace=1,
-// benchmarks/RESULTS.md, Spilling to disk): 364-391 MB of live heap at the
-// peak of the 1 M province, 4.28 GB at 14 M (305 B a person with its 1.6
-// source rows), rounded up.
+// to the temporary directory. Measured (GODEBUG=gctrace=1, whose "MB" are
+// MiB; benchmarks/RESULTS.md, 14 M under a 4 GB limit): a live heap of
+// 305-313 MiB at the peak of the 1 M province (1,003,000 people, 1.62 M
+// source rows), 3,416 MiB at 14 M (14,042,000 people, 22.7 M source
+// rows): 215-221 B a person with its source rows beside the fixed part.
+// Rounded up to 230 a person, the 1 M province's peak is under the
+// estimate, and so is the 14 M one's under a 4 GB limit less the
+// runtime's headroom (internal/memlimit.Headroom).
 const (
-	SpilledBytesPerPerson    = 300
+	SpilledBytesPerPerson    = 230
 	SpilledBytesPerSourceRow = 20
 )
 

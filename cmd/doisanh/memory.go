@@ -50,7 +50,7 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 	est := pipeline.EstimateMemory(cfg)
 	p := memPlan{est: est, need: est.Bytes, spill: mode == spillOn, restore: func() {}}
 	limited := l.Bytes != memlimit.Off
-	if mode == spillAuto && limited && float64(est.Bytes) > warnShare*float64(l.Bytes) {
+	if mode == spillAuto && limited && float64(est.Bytes) > warnShare*float64(l.Heap()) {
 		p.spill = true
 	}
 	if p.spill {
@@ -61,15 +61,17 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 		need = "≥ " + need
 	}
 	ui.say("memory: limit %s; this run needs about %s (%s people, %s source rows)",
-		limitText(l, ui.lang), need, num(est.People), num(est.SourceRows))
+		limitText(l, ui.lang), need, count(ui.lang, est.People), count(ui.lang, est.SourceRows))
 	if p.spill {
 		ui.say("memory: part of the run is kept in temporary files on disk (--spill %s); in memory alone it would need about %s",
 			mode, sizeText(est.Bytes, ui.lang))
 	}
-	if limited && p.need > l.Bytes {
+	// The live heap is compared with what the runtime may use (the limit
+	// less memlimit.Headroom), not with the whole limit.
+	if limited && p.need > l.Heap() {
 		return p, tooBig(est, p, l)
 	}
-	if limited && float64(p.need) > warnShare*float64(l.Bytes) {
+	if limited && float64(p.need) > warnShare*float64(l.Heap()) {
 		ui.say("memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)", int(warnShare*100))
 	}
 	p.restore = memlimit.Apply(l)
@@ -104,8 +106,9 @@ func sizeText(b int64, lang string) string {
 
 // tooBig is the error of a run whose inputs need more memory than its limit.
 func tooBig(est pipeline.MemoryEstimate, p memPlan, l memlimit.Limit) error {
-	// A machine with 1/DefaultShare of the need has it under the default limit.
-	size := int64(float64(p.need) / memlimit.DefaultShare)
+	// A machine with 1/DefaultShare of the need (and the headroom) has it
+	// under the default limit.
+	size := int64(float64(p.need) / memlimit.DefaultShare / (1 - memlimit.Headroom))
 	machine, máy := "unknown", "không rõ"
 	if l.Machine > 0 {
 		machine, máy = memlimit.Format(l.Machine), sizeText(l.Machine, langVI)
@@ -117,7 +120,7 @@ func tooBig(est pipeline.MemoryEstimate, p memPlan, l memlimit.Limit) error {
 	return localized{
 		en: fmt.Sprintf("the inputs (%s people, %s source rows) need about %s of memory %s, more than the memory limit of %s (this machine: %s); "+
 			"nothing was written. Give a larger --memory-limit if the machine has the memory, or run on a machine with at least %s of RAM",
-			num(est.People), num(est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
+			count(langEN, est.People), count(langEN, est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
 		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ %s, vượt giới hạn %s (máy này: %s); "+
 			"chưa ghi gì. Hãy đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ, hoặc chạy trên máy có ít nhất %s RAM",
 			num(est.People), num(est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),

@@ -174,12 +174,30 @@ func TestFormatAndString(t *testing.T) {
 
 func TestApplyRestores(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
-	restore := Apply(Limit{Bytes: 3 << 30, Source: SourceFlag})
-	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
-		t.Errorf("limit after Apply = %d, want %d", got, 3<<30)
+	l := Limit{Bytes: 3 << 30, Source: SourceFlag}
+	restore := Apply(l)
+	b := int64(3 << 30)
+	want := b - int64(float64(b)*Headroom)
+	if got := debug.SetMemoryLimit(-1); got != want || got != l.Heap() {
+		t.Errorf("limit after Apply = %d, want %d (Heap %d)", got, want, l.Heap())
 	}
 	restore()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit after restore = %d, want %d", got, before)
+	}
+}
+
+func TestHeap(t *testing.T) {
+	for _, tt := range []struct {
+		l    Limit
+		want int64
+	}{
+		{Limit{Bytes: 4e9}, 3_840_000_000},
+		{Limit{Bytes: 100}, 96},
+		{Limit{Bytes: Off}, Off},
+	} {
+		if got := tt.l.Heap(); got != tt.want {
+			t.Errorf("%+v.Heap() = %d, want %d", tt.l, got, tt.want)
+		}
 	}
 }
