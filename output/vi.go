@@ -2,6 +2,7 @@ package output
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 )
@@ -13,6 +14,44 @@ type viPhrase struct {
 	re   *regexp.Regexp
 	repl func(m []string) string
 }
+
+// mustContain returns the longest literal text every match of pattern
+// holds: the longest literal of a top-level concatenation, so that
+// vietnamese runs a phrase's expression only on a text holding it (each
+// expression scans the whole suggestion, twice per finding: fix list CSV
+// and workbook). "" when the pattern has no such literal.
+func mustContain(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	lit := func(r *syntax.Regexp) string {
+		if r.Op == syntax.OpLiteral && r.Flags&syntax.FoldCase == 0 {
+			return string(r.Rune)
+		}
+		return ""
+	}
+	if re.Op != syntax.OpConcat {
+		return lit(re)
+	}
+	best := ""
+	for _, sub := range re.Sub {
+		if l := lit(sub); len(l) > len(best) {
+			best = l
+		}
+	}
+	return best
+}
+
+// viNeed is mustContain of each of viPhrases, in their order.
+var viNeed = func() []string {
+	need := make([]string, len(viPhrases))
+	for i, p := range viPhrases {
+		need[i] = mustContain(p.re.String())
+	}
+	return need
+}()
 
 // centuryRange is "1900–1999" for the decade-style "1900s".
 func centuryRange(s string) string {
@@ -111,7 +150,10 @@ func vietnamese(s string) string {
 	if !hit {
 		return s
 	}
-	for _, p := range viPhrases {
+	for i, p := range viPhrases {
+		if !strings.Contains(s, viNeed[i]) {
+			continue
+		}
 		s = p.re.ReplaceAllStringFunc(s, func(m string) string { return p.repl(p.re.FindStringSubmatch(m)) })
 	}
 	return s

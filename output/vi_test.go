@@ -82,3 +82,28 @@ func TestVietnameseCoversProducers(t *testing.T) {
 		}
 	}
 }
+
+// TestMustContain: the literal a phrase's every match holds, and that
+// every phrase of the table has one (else vietnamese runs it on every
+// suggestion).
+func TestMustContain(t *testing.T) {
+	for _, tt := range []struct{ pattern, want string }{
+		{`province code (\d+) does not exist`, " does not exist"},
+		{`(person ID|CMND) ("(?:[^"\\]|\\.)*"): no digits`, ": no digits"},
+		{`empty address`, "empty address"},
+		{`a|b`, ""},
+		{`(?i)empty`, ""},
+	} {
+		if got := mustContain(tt.pattern); got != tt.want {
+			t.Errorf("mustContain(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+	for i, p := range viPhrases {
+		if viNeed[i] == "" {
+			t.Errorf("phrase %q: no literal every match holds", p.re)
+		}
+		if !strings.Contains(p.re.String(), regexp.QuoteMeta(viNeed[i])) {
+			t.Errorf("phrase %q: need %q is not in its pattern", p.re, viNeed[i])
+		}
+	}
+}
