@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"math"
 	"regexp"
@@ -280,13 +281,32 @@ func fixlistRow(row []string, n int, f *record.Finding) []string {
 	return row
 }
 
-// oneLine is s in NFC with runs of white space made one space and trimmed.
+// oneLine is s in NFC with runs of white space made one space and trimmed:
+// strings.Join(strings.Fields(s), " "), without the slice and the copy
+// when s is one line already (most names and addresses are).
 func oneLine(s string) string {
 	s = norm.NFC.String(s)
-	if !strings.ContainsAny(s, "  \t\r\n\u00a0") {
+	if isOneLine(s) {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether s has no white space (unicode.IsSpace) but
+// single ASCII spaces between words: whether oneLine leaves it as it is.
+func isOneLine(s string) bool {
+	space := true // at the start, a space would be leading
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			space = false
+			continue
+		}
+		if r != ' ' || space {
+			return false
+		}
+		space = true
+	}
+	return !space || s == ""
 }
 
 // shownAs writes a canonical value with the value as written when they

@@ -57,3 +57,16 @@ func FuzzFindingsCSV(f *testing.F) {
 		_ = vietnamese(value)
 	})
 }
+
+// FuzzOneLine: oneLine's shortcut gives what strings.Fields and Join give.
+func FuzzOneLine(f *testing.F) {
+	for _, s := range []string{"", " ", "Nguyễn Văn A", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u3000b", "\xff b", "Nguye\u0302\u0303n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+		if got := oneLine(s); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
