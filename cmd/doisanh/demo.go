@@ -83,11 +83,17 @@ temporary directory, whose path is printed at the end.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "\nĐộ chính xác so với lỗi đã cài sẵn (precision / recall against the injected defects):\n\n")
+			accuracy, next := "\nĐộ chính xác so với lỗi đã cài sẵn (precision / recall against the injected defects):\n\n",
+				"\nDữ liệu mẫu: %s\nTiếp theo: mở %s trong trình duyệt.\n"
+			if ui.lang == langEN {
+				accuracy, next = "\nPrecision and recall against the injected defects:\n\n",
+					"\nDemo data: %s\nNext: open %s in a browser.\n"
+			}
+			fmt.Fprint(w, accuracy)
 			if err := score.Compare(findings, truth).WriteTable(w); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "\nDữ liệu mẫu: %s\nTiếp theo: mở %s trong trình duyệt.\n", data, filepath.Join(out, "report.html"))
+			fmt.Fprintf(w, next, data, filepath.Join(out, "report.html"))
 			return nil
 		},
 	}
