@@ -118,12 +118,12 @@ func tooBig(est pipeline.MemoryEstimate, p memPlan, l memlimit.Limit) error {
 		how, cách = "with everything in memory (--spill off)", "khi giữ toàn bộ trong bộ nhớ (--spill off)"
 	}
 	return localized{
-		en: fmt.Sprintf("the inputs (%s people, %s source rows) need about %s of memory %s, more than the memory limit of %s (this machine: %s); "+
+		en: fmt.Sprintf("the inputs (%s people, %s source rows) need about %s of memory %s, more than the %s the memory limit of %s leaves for data (this machine: %s); "+
 			"nothing was written. Give a larger --memory-limit if the machine has the memory, or run on a machine with at least %s of RAM",
-			count(langEN, est.People), count(langEN, est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
-		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ %s, vượt giới hạn %s (máy này: %s); "+
+			count(langEN, est.People), count(langEN, est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Heap()), memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
+		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ %s, vượt mức %s dành cho dữ liệu trong giới hạn %s (máy này: %s); "+
 			"chưa ghi gì. Hãy đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ, hoặc chạy trên máy có ít nhất %s RAM",
-			num(est.People), num(est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
+			num(est.People), num(est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Heap(), langVI), sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
 	}
 }
 

@@ -63,9 +63,9 @@ func TestMemoryLimit(t *testing.T) {
 		{name: "default", source: "default"},
 		{name: "bad value", args: []string{"--memory-limit", "lots"}, code: exitUsage, stderr: "--memory-limit"},
 		{name: "bad GOMEMLIMIT", env: "4GB", code: exitUsage, stderr: "GOMEMLIMIT"},
-		{name: "too small", args: []string{"--memory-limit", "64MiB"}, code: exitFail, stderr: "cần khoảng"},
+		{name: "too small", args: []string{"--memory-limit", "64MiB"}, code: exitFail, stderr: "vượt mức 64 MB dành cho dữ liệu trong giới hạn 67 MB"},
 		{name: "too small, English", args: []string{"--memory-limit", "64MiB", "--lang", "en"}, code: exitFail,
-			stderr: "nothing was written"},
+			stderr: "more than the 64 MB the memory limit of 67 MB leaves for data"},
 	}
 	recReconcile(t, data, out)
 	for _, tt := range tests {
