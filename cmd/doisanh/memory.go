@@ -123,7 +123,7 @@ func tooBig(est pipeline.MemoryEstimate, p memPlan, l memlimit.Limit) error {
 			count(langEN, est.People), count(langEN, est.SourceRows), memlimit.Format(p.need), how, memlimit.Format(l.Heap()), memlimit.Format(l.Bytes), machine, memlimit.Format(size)),
 		vi: fmt.Sprintf("dữ liệu đầu vào (%s người, %s dòng của các nguồn khác) cần khoảng %s bộ nhớ %s, vượt mức %s dành cho dữ liệu trong giới hạn %s (máy này: %s); "+
 			"chưa ghi gì. Hãy đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ, hoặc chạy trên máy có ít nhất %s RAM",
-			num(est.People), num(est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Heap(), langVI), sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
+			count(langVI, est.People), count(langVI, est.SourceRows), sizeText(p.need, langVI), cách, sizeText(l.Heap(), langVI), sizeText(l.Bytes, langVI), máy, sizeText(size, langVI)),
 	}
 }
 

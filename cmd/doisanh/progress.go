@@ -109,9 +109,6 @@ func (p *progressUI) tr(format string) string {
 	return format
 }
 
-// num formats a count with the Vietnamese grouping of the outputs: 4.524.
-func num[T ~int | ~int64](n T) string { return numfmt.VI(n) }
-
 // count formats a count for a reader of lang: 4.524 in Vietnamese, 4,524
 // in English, so that a count and a size ("4.0 GB") on one English line do
 // not read alike.

@@ -58,7 +58,7 @@ injected defect, score warns on stderr.`,
 					msg = "warning: no finding matches any injected defect (%s findings, %s defects): " +
 						"are the truth and the findings of the same generated province?"
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "doisanh: "+msg+"\n", num(len(findings)), num(len(truth)))
+				fmt.Fprintf(cmd.ErrOrStderr(), "doisanh: "+msg+"\n", count(langOf(cmd), len(findings)), count(langOf(cmd), len(truth)))
 			}
 			if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 				return writeScoreJSON(cmd, res)

@@ -69,16 +69,16 @@ officers. Rows that cannot be read are listed with file, sheet and row.`,
 				return err
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "Đã ghi %s kết quả xác minh vào %s\n", num(len(all)), ledger)
+			fmt.Fprintf(w, "Đã ghi %s kết quả xác minh vào %s\n", count(langVI, len(all)), ledger)
 			if l, err := verify.ReadLedger(ledger); err == nil {
-				fmt.Fprintf(w, "\nĐộ chính xác theo xác minh (toàn bộ sổ, %s trường hợp):\n", num(len(l)))
+				fmt.Fprintf(w, "\nĐộ chính xác theo xác minh (toàn bộ sổ, %s trường hợp):\n", count(langVI, len(l)))
 				fmt.Fprintf(w, "  %-34s %12s %15s %14s %13s\n", "Loại lỗi", "Đúng là lỗi", "Không phải lỗi", "Không tìm thấy", "Độ chính xác")
 				for _, p := range l.Precision() {
 					prec := "–"
 					if x, ok := p.Precision(); ok {
 						prec = strings.Replace(fmt.Sprintf("%.1f%%", x*100), ".", ",", 1)
 					}
-					fmt.Fprintf(w, "  %-34s %12s %15s %14s %13s\n", p.Label, num(p.Fixed+p.Open), num(p.NotError), num(p.NotFound), prec)
+					fmt.Fprintf(w, "  %-34s %12s %15s %14s %13s\n", p.Label, count(langVI, p.Fixed+p.Open), count(langVI, p.NotError), count(langVI, p.NotFound), prec)
 				}
 			}
 			if problems > 0 {
