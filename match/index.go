@@ -33,67 +33,100 @@ func (b *IndexBuilder) Add(key uint64, row int32) {
 func (b *IndexBuilder) Len() int { return len(b.keys) }
 
 // Build returns an index of the pairs added so far and empties the builder,
-// which may then be reused. While building it needs about twice the
-// memory of the finished index.
+// which may then be reused. While building it needs about two and a half
+// times the memory of the finished index.
 func (b *IndexBuilder) Build() *Index {
 	keys, rows, distinct := sortByMix(b.keys, b.rows)
 	b.keys, b.rows = nil, nil
-	ix := &Index{keys: keys, rows: rows, distinct: distinct}
-	ix.dir, ix.shift = buildDir(keys, distinct)
-	return ix
+	return buildFingerprints(keys, rows, distinct)
 }
 
 // Index maps uint64 keys to the rows added under them. It is immutable and
 // safe for concurrent use.
 //
-// Layout (CSR): the pairs are stored in two flat arrays, keys and rows,
-// sorted by a scrambled key (equal keys adjacent, their rows in the order
-// they were added), plus a directory of bucket offsets into those arrays
-// indexed by the top bits of the scrambled key. That is 12 bytes per pair
-// plus at most 2 bytes per distinct key, and a handful of heap objects in all.
+// Layout (CSR): the pairs are stored in two flat arrays, the low 32 bits
+// of each pair's scrambled key (its fingerprint) and its row, plus a
+// directory of bucket offsets into those arrays indexed by the top bits of
+// the scrambled key. Within a bucket the pairs are sorted by fingerprint,
+// equal keys adjacent with their rows in the order they were added. Build
+// makes fingerprints unique within a bucket: keys that would share one
+// (about one key in 2^30) are kept apart, whole, in a small overflow map.
+// That is 8 bytes per pair plus at most 4 bytes per distinct key, and a
+// handful of heap objects in all.
 type Index struct {
 	dir      []uint32 // bucket b holds pairs [dir[b], dir[b+1])
 	shift    uint     // bucket of key k is mix(k) >> shift
-	keys     []uint64
+	fps      []uint32 // uint32(mix(key)) of each pair
 	rows     []int32
 	distinct int
+	// overflow holds the keys whose fingerprint another key of their
+	// bucket shares, with their rows; overKeys lists them by mix(key).
+	// Both are nearly always empty.
+	overflow map[uint64][]int32
+	overKeys []uint64
 }
 
 // Lookup returns the rows added under key, in the order they were added, or
 // nil. It does not allocate. The result aliases the index and must not be
 // modified (appending to it is safe: its capacity is its length).
 // Lookup on a nil *Index returns nil.
+//
+// A key that was added gets exactly its rows. A key that was not added
+// gets nil, except when its fingerprint is that of an added key of its
+// bucket (about one such lookup in 2^30): it then gets that key's rows.
+// Callers that must be exact compare the rows' values with what they
+// looked up (Population.ByID does); a blocking lookup may take the extra
+// candidates, which the linker scores like any other.
 func (ix *Index) Lookup(key uint64) []int32 {
-	if ix == nil || len(ix.keys) == 0 {
+	if ix == nil || len(ix.dir) == 0 {
 		return nil
+	}
+	if ix.overflow != nil {
+		if rows, ok := ix.overflow[key]; ok {
+			return rows[:len(rows):len(rows)]
+		}
 	}
 	h := mix(key)
 	b := h >> ix.shift
 	lo, hi := int(ix.dir[b]), int(ix.dir[b+1])
-	keys := ix.keys
+	fp := uint32(h)
+	fps := ix.fps
 	if hi-lo > 64 {
-		// A long bucket (one key with many rows, or bad luck): the pairs are
-		// sorted by mix(key), and equal mix means equal key.
-		i := lo + searchMix(keys[lo:hi], h)
-		if i == hi || keys[i] != key {
+		// A long bucket (one key with many rows, or bad luck): binary search.
+		i := lo + searchFP(fps[lo:hi], fp)
+		if i == hi || fps[i] != fp {
 			return nil
 		}
 		j := hi
-		if h != math.MaxUint64 {
-			j = i + searchMix(keys[i:hi], h+1)
+		if fp != math.MaxUint32 {
+			j = i + searchFP(fps[i:hi], fp+1)
 		}
 		return ix.rows[i:j:j]
 	}
 	for i := lo; i < hi; i++ {
-		if keys[i] == key {
+		if fps[i] == fp {
 			j := i + 1
-			for j < hi && keys[j] == key {
+			for j < hi && fps[j] == fp {
 				j++
 			}
 			return ix.rows[i:j:j]
 		}
 	}
 	return nil
+}
+
+// searchFP returns the first i with fps[i] >= fp (fps sorted).
+func searchFP(fps []uint32, fp uint32) int {
+	lo, hi := 0, len(fps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if fps[m] < fp {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // searchMix returns the first i with mix(keys[i]) >= h (keys sorted by mix).
@@ -115,32 +148,41 @@ func (ix *Index) Count(key uint64) int { return len(ix.Lookup(key)) }
 
 // Groups calls fn for every key added with two or more rows (candidates
 // for duplicate detection), with the rows in the order they were added.
-// The order of keys is fixed by the key values alone (ascending scrambled
-// key), so it is the same in every run and on every platform whatever the
-// order of Add calls. rows aliases the index and must not be modified.
-func (ix *Index) Groups(fn func(key uint64, rows []int32)) {
+// The order of keys is fixed by the key values alone (bucket, then
+// fingerprint, then the few overflow keys), so it is the same in every
+// run and on every platform whatever the order of Add calls. rows aliases
+// the index and must not be modified.
+func (ix *Index) Groups(fn func(rows []int32)) {
 	ix.each(2, fn)
 }
 
 // Each calls fn for every key in the index, in the order of Groups.
-func (ix *Index) Each(fn func(key uint64, rows []int32)) {
+func (ix *Index) Each(fn func(rows []int32)) {
 	ix.each(1, fn)
 }
 
-func (ix *Index) each(min int, fn func(uint64, []int32)) {
-	if ix == nil {
+func (ix *Index) each(min int, fn func([]int32)) {
+	if ix == nil || len(ix.dir) == 0 {
 		return
 	}
-	keys := ix.keys
-	for i := 0; i < len(keys); {
-		j := i + 1
-		for j < len(keys) && keys[j] == keys[i] {
-			j++
+	fps := ix.fps
+	for b := 0; b+1 < len(ix.dir); b++ {
+		hi := int(ix.dir[b+1])
+		for i := int(ix.dir[b]); i < hi; {
+			j := i + 1
+			for j < hi && fps[j] == fps[i] {
+				j++
+			}
+			if j-i >= min {
+				fn(ix.rows[i:j:j])
+			}
+			i = j
 		}
-		if j-i >= min {
-			fn(keys[i], ix.rows[i:j:j])
+	}
+	for _, k := range ix.overKeys {
+		if rows := ix.overflow[k]; len(rows) >= min {
+			fn(rows[:len(rows):len(rows)])
 		}
-		i = j
 	}
 }
 
@@ -149,7 +191,11 @@ func (ix *Index) Len() int {
 	if ix == nil {
 		return 0
 	}
-	return len(ix.keys)
+	n := len(ix.fps)
+	for _, rows := range ix.overflow {
+		n += len(rows)
+	}
+	return n
 }
 
 // Keys returns the number of distinct keys.
@@ -165,7 +211,97 @@ func (ix *Index) Bytes() int64 {
 	if ix == nil {
 		return 0
 	}
-	return int64(cap(ix.keys))*8 + int64(cap(ix.rows))*4 + int64(cap(ix.dir))*4
+	n := int64(cap(ix.fps))*4 + int64(cap(ix.rows))*4 + int64(cap(ix.dir))*4 + int64(cap(ix.overKeys))*8
+	for _, rows := range ix.overflow {
+		n += 48 + int64(cap(rows))*4
+	}
+	return n
+}
+
+// keyRun is the pairs [start, end) of one key within its bucket.
+type keyRun struct {
+	fp         uint32
+	start, end int32
+}
+
+// buildFingerprints turns pairs sorted by mix(key), with distinct keys,
+// into an Index: the directory, each bucket's pairs reordered by
+// fingerprint, and the keys that share a fingerprint within their bucket
+// moved to the overflow. keys is not kept.
+func buildFingerprints(keys []uint64, rows []int32, distinct int) *Index {
+	ix := &Index{distinct: distinct}
+	if len(keys) == 0 {
+		return ix
+	}
+	ix.shift = dirShift(distinct)
+	nb := 1 << (64 - ix.shift)
+	ix.dir = make([]uint32, nb+1)
+	fps := make([]uint32, len(keys))
+	var runs []keyRun
+	var tmp []int32
+	w := 0 // pairs written to fps and rows (rows is compacted in place)
+	for i, b := 0, 0; b < nb; b++ {
+		ix.dir[b] = uint32(w)
+		// The bucket's pairs are [i, end): keys sorted by mix, so one range.
+		end := i
+		for end < len(keys) && int(mix(keys[end])>>ix.shift) == b {
+			end++
+		}
+		runs = runs[:0]
+		for s := i; s < end; {
+			e := s + 1
+			for e < end && keys[e] == keys[s] {
+				e++
+			}
+			runs = append(runs, keyRun{fp: uint32(mix(keys[s])), start: int32(s), end: int32(e)})
+			s = e
+		}
+		if len(runs) <= 16 {
+			for r := 1; r < len(runs); r++ { // insertion sort: stable, and a bucket holds a few keys
+				for q := r; q > 0 && runs[q].fp < runs[q-1].fp; q-- {
+					runs[q], runs[q-1] = runs[q-1], runs[q]
+				}
+			}
+		} else {
+			slices.SortStableFunc(runs, func(a, b keyRun) int { return cmp.Compare(a.fp, b.fp) })
+		}
+		// Copy the bucket's rows aside only when they move.
+		moved := w != i
+		for r := 1; r < len(runs) && !moved; r++ {
+			moved = runs[r].start < runs[r-1].start || runs[r].fp == runs[r-1].fp
+		}
+		src := rows[i:end]
+		if moved && len(runs) > 1 {
+			tmp = append(tmp[:0], src...)
+			src = tmp
+		}
+		for r, run := range runs {
+			n := int(run.end - run.start)
+			from := src[int(run.start)-i : int(run.end)-i]
+			if (r > 0 && runs[r-1].fp == run.fp) || (r+1 < len(runs) && runs[r+1].fp == run.fp) {
+				k := keys[run.start]
+				if ix.overflow == nil {
+					ix.overflow = map[uint64][]int32{}
+				}
+				ix.overflow[k] = slices.Clone(from)
+				ix.overKeys = append(ix.overKeys, k)
+				continue
+			}
+			for j := range n {
+				fps[w+j] = run.fp
+			}
+			copy(rows[w:w+n], from)
+			w += n
+		}
+		i = end
+	}
+	ix.dir[nb] = uint32(w)
+	ix.fps, ix.rows = fps[:w:w], rows[:w:w]
+	if w < len(keys) {
+		// Keys moved to the overflow left the arrays longer than needed.
+		ix.fps, ix.rows = slices.Clone(ix.fps), slices.Clone(ix.rows)
+	}
+	return ix
 }
 
 // sortByMix returns copies of keys and rows (rows may be nil) sorted by

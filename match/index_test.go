@@ -21,8 +21,10 @@ func indexCase(seed uint64, n, nkeys int, hashed bool) []pair {
 		if hashed {
 			k = HashCombine(k, 17)
 		}
-		ps[i] = pair{k, int32(rng.IntN(1 << 30))}
+		ps[i] = pair{k, int32(i)}
 	}
+	// Rows are distinct (Groups' rows name their key) but not in order.
+	rng.Shuffle(len(ps), func(i, j int) { ps[i].row, ps[j].row = ps[j].row, ps[i].row })
 	return ps
 }
 
@@ -81,10 +83,15 @@ func TestIndexAgainstMap(t *testing.T) {
 					t.Fatalf("Lookup(%#x) = %v, want %v", k, got, ref[k])
 				}
 			}
+			keyOf := make(map[int32]uint64, len(ps))
+			for _, p := range ps {
+				keyOf[p.row] = p.key
+			}
 			groups := 0
 			seen := make(map[uint64]bool)
-			ix.Groups(func(k uint64, rows []int32) {
+			ix.Groups(func(rows []int32) {
 				groups++
+				k := keyOf[rows[0]]
 				if seen[k] {
 					t.Fatalf("Groups visits %#x twice", k)
 				}
@@ -103,7 +110,12 @@ func TestIndexAgainstMap(t *testing.T) {
 				t.Errorf("Groups visited %d keys, want %d", groups, want)
 			}
 			all := 0
-			ix.Each(func(k uint64, rows []int32) { all += len(rows) })
+			ix.Each(func(rows []int32) {
+				all += len(rows)
+				if k := keyOf[rows[0]]; !slices.Equal(rows, ref[k]) {
+					t.Fatalf("Each(%#x) = %v, want %v", k, rows, ref[k])
+				}
+			})
 			if all != len(ps) {
 				t.Errorf("Each visited %d rows, want %d", all, len(ps))
 			}
@@ -117,7 +129,11 @@ func TestIndexGroupsDeterministic(t *testing.T) {
 	ps := indexCase(7, 20000, 5000, true)
 	order := func(ps []pair) string {
 		var s []byte
-		buildIndex(ps).Groups(func(k uint64, rows []int32) { s = fmt.Appendf(s, "%x:%d;", k, len(rows)) })
+		keyOf := make(map[int32]uint64, len(ps))
+		for _, p := range ps {
+			keyOf[p.row] = p.key
+		}
+		buildIndex(ps).Groups(func(rows []int32) { s = fmt.Appendf(s, "%x:%d;", keyOf[rows[0]], len(rows)) })
 		return string(s)
 	}
 	want := order(ps)
@@ -157,7 +173,7 @@ func TestIndexNilAndEmpty(t *testing.T) {
 		if ix.Lookup(1) != nil || ix.Len() != 0 || ix.Keys() != 0 || ix.Count(0) != 0 {
 			t.Error("empty index is not empty")
 		}
-		ix.Groups(func(uint64, []int32) { t.Error("Groups on an empty index calls fn") })
+		ix.Groups(func([]int32) { t.Error("Groups on an empty index calls fn") })
 	}
 }
 
@@ -177,8 +193,8 @@ func TestIndexLookupNoAlloc(t *testing.T) {
 func TestIndexMemory(t *testing.T) {
 	ps := indexCase(9, 100000, 1<<40, true)
 	ix := buildIndex(ps)
-	if per := float64(ix.Bytes()) / float64(ix.Len()); per > 16 {
-		t.Errorf("index holds %.1f bytes per pair, want <= 16", per)
+	if per := float64(ix.Bytes()) / float64(ix.Len()); per > 12 {
+		t.Errorf("index holds %.1f bytes per pair, want <= 12", per)
 	}
 }
 
@@ -212,5 +228,73 @@ func TestFreqTable(t *testing.T) {
 	var nilFT *FreqTable
 	if nilFT.Count(1) != 0 || NewFreqTable(nil).Freq(1) != 0 {
 		t.Error("empty table has a count")
+	}
+}
+
+// unmix inverts mix: the xor-shifts by 33 are their own inverse, and the
+// odd multipliers have inverses modulo 2^64.
+func unmix(h uint64) uint64 {
+	inv := func(a uint64) uint64 {
+		x := a // Newton's iteration: each step doubles the correct low bits
+		for range 6 {
+			x *= 2 - a*x
+		}
+		return x
+	}
+	h ^= h >> 33
+	h *= inv(0xc4ceb9fe1a85ec53)
+	h ^= h >> 33
+	h *= inv(0xff51afd7ed558ccd)
+	h ^= h >> 33
+	return h
+}
+
+// Keys whose scrambled values share a bucket and the low 32 bits (a
+// fingerprint) are kept apart in the overflow and still found exactly.
+func TestIndexFingerprintCollision(t *testing.T) {
+	for _, h := range []uint64{0x1234_5678_9abc_def0, 0xfedc_ba98_7654_3210} {
+		if unmix(mix(h)) != h || mix(unmix(h)) != h {
+			t.Fatalf("unmix is not the inverse of mix at %#x", h)
+		}
+	}
+	// 1,000 distinct keys: the directory uses the top 8 bits of mix(key).
+	ps := indexCase(11, 3000, 1000, true)
+	const fp = 0x0bad_cafe
+	top := mix(ps[0].key) &^ (1<<56 - 1)        // ps[0]'s bucket
+	a := unmix(top | 0x0011_2233<<32 | fp)      // same bucket and fingerprint as b and c,
+	b := unmix(top | 0x0044_5566<<32 | fp)      // different keys
+	c := unmix(top | 0x0077_8899<<32 | fp)      // three rows of c
+	absent := unmix(top | 0x00aa_bbcc<<32 | fp) // shares their fingerprint, never added
+	alone := unmix(top | 0x00dd_eeff<<32 | 0x0bad_cafd)
+	n := int32(len(ps))
+	ps = append(ps, pair{a, n}, pair{b, n + 1}, pair{c, n + 2}, pair{c, n + 3}, pair{alone, n + 4}, pair{c, n + 5})
+	ref := make(map[uint64][]int32)
+	for _, p := range ps {
+		ref[p.key] = append(ref[p.key], p.row)
+	}
+	ix := buildIndex(ps)
+	if len(ix.overflow) != 3 {
+		t.Fatalf("overflow holds %d keys, want 3 (a, b, c)", len(ix.overflow))
+	}
+	if ix.Len() != len(ps) || ix.Keys() != len(ref) {
+		t.Fatalf("Len, Keys = %d, %d, want %d, %d", ix.Len(), ix.Keys(), len(ps), len(ref))
+	}
+	for k, want := range ref {
+		if got := ix.Lookup(k); !slices.Equal(got, want) {
+			t.Fatalf("Lookup(%#x) = %v, want %v", k, got, want)
+		}
+	}
+	if got := ix.Lookup(absent); got != nil {
+		t.Errorf("Lookup of an absent key sharing only overflow keys' fingerprint = %v, want nil", got)
+	}
+	var groups [][]int32
+	ix.Groups(func(rows []int32) { groups = append(groups, rows) })
+	if !slices.ContainsFunc(groups, func(rows []int32) bool { return slices.Equal(rows, []int32{n + 2, n + 3, n + 5}) }) {
+		t.Error("Groups leaves out an overflow key's rows")
+	}
+	all := 0
+	ix.Each(func(rows []int32) { all += len(rows) })
+	if all != len(ps) {
+		t.Errorf("Each visited %d rows, want %d", all, len(ps))
 	}
 }

@@ -153,7 +153,7 @@ func (p *Population) NameFrequency(row int32) float64 {
 // DuplicateBlocks calls fn for every group of two or more rows sharing a
 // name key, a birth year and a gender, in a deterministic order.
 func (p *Population) DuplicateBlocks(fn func(rows []int32)) {
-	p.byDup.Groups(func(_ uint64, rows []int32) { fn(rows) })
+	p.byDup.Groups(fn)
 }
 
 // DuplicateBlock returns the rows whose name key is nameKey, born in year,
@@ -169,7 +169,7 @@ func (p *Population) NameCount(row int32) int { return int(p.nameCount[row]) }
 
 // IDGroups calls fn for every person_id held by two or more rows.
 func (p *Population) IDGroups(fn func(rows []int32)) {
-	p.byID.Groups(func(_ uint64, rows []int32) { fn(rows) })
+	p.byID.Groups(fn)
 }
 
 // Block keys shared by the builder and the linker.
@@ -388,7 +388,7 @@ func (b *PopulationBuilder) Build() *Population {
 	}
 	wg.Wait()
 	p.nameCount = make([]int32, len(p.People))
-	nameFreq.Each(func(_ uint64, rows []int32) {
+	nameFreq.Each(func(rows []int32) {
 		for _, r := range rows {
 			p.nameCount[r] = int32(len(rows))
 		}
