@@ -38,12 +38,11 @@ const DupPersonThreshold = 0.99
 // the evidence in Vietnamese.
 func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
 	dm := EstimateDupModel(c.Pop, c.Repeat)
-	for _, p := range dm.Pairs {
-		if p.Prob < DupPersonThreshold {
-			continue
+	dm.EachPair(func(p *DupPair) {
+		if p.Prob >= DupPersonThreshold {
+			out = append(out, c.dupFinding(dm, *p))
 		}
-		out = append(out, c.dupFinding(dm, p))
-	}
+	})
 	return out
 }
 
@@ -124,7 +123,14 @@ type DupModel struct {
 	NameMean  float64 // mean over people of how many share their name key; 0: no term frequencies
 	DateMean  float64 // mean over people with a birth date of how many share it (at its precision)
 	dateCount map[uint64]int32
-	Pairs     []DupPair // every candidate pair, in a deterministic order
+	Pairs     int // candidate pairs (EachPair gives them)
+
+	pop    *match.Population
+	repeat []bool
+	// small holds the candidate pairs while there are at most
+	// dupMinPairs, for estimateLambda; the model keeps no pair after
+	// EstimateDupModel (a national register has tens of millions).
+	small []DupPair
 }
 
 // DupPair is one candidate pair of register rows, A before B.
@@ -137,28 +143,40 @@ type DupPair struct {
 }
 
 // EstimateDupModel finds the candidate pairs of pop (rows marked in repeat
-// are left out: they repeat an earlier row), estimates the model and
-// scores the pairs. It is deterministic.
+// are left out: they repeat an earlier row) and estimates the model from
+// their comparison patterns. It keeps no pair: EachPair finds and scores
+// them again. It is deterministic.
 func EstimateDupModel(pop *match.Population, repeat []bool) *DupModel {
-	dm := &DupModel{Model: match.NewModel(DupFields, dupPrior)}
+	dm := &DupModel{Model: match.NewModel(DupFields, dupPrior), pop: pop, repeat: repeat}
 	if pop.Len() >= dupMinPeople {
 		dm.frequencies(pop, repeat)
 	}
-	dm.Pairs = candidatePairs(pop, repeat)
-	for i := range dm.Pairs {
-		p := &dm.Pairs[i]
-		p.Vector = dupCompare(pop, p.A, p.B)
-		p.TF = dm.tf(pop, p.A)
-	}
+	var pats match.Patterns
+	candidatePairs(pop, repeat, func(a, b int32) {
+		v := dupCompare(pop, a, b)
+		pats.Add(v)
+		if dm.Pairs++; dm.Pairs <= dupMinPairs {
+			dm.small = append(dm.small, DupPair{A: a, B: b, Vector: v, TF: dm.tf(pop, a)})
+		}
+	})
 	if pop.Len() >= dupMinPeople {
-		dm.estimate(pop, repeat)
+		dm.estimate(pop, repeat, &pats)
 	}
-	for i := range dm.Pairs {
-		p := &dm.Pairs[i]
+	dm.small = nil
+	return dm
+}
+
+// EachPair calls fn for every candidate pair, scored by the model, in a
+// deterministic order (the order of Population.DuplicateBlocks, then of
+// birth date and row). It finds the pairs again, so that no list of them
+// is held; fn must not keep p.
+func (dm *DupModel) EachPair(fn func(p *DupPair)) {
+	candidatePairs(dm.pop, dm.repeat, func(a, b int32) {
+		p := DupPair{A: a, B: b, Vector: dupCompare(dm.pop, a, b), TF: dm.tf(dm.pop, a)}
 		p.Weight = dm.Model.PriorWeight() + dm.Model.Weight(p.Vector) + p.TF
 		p.Prob = 1 / (1 + math.Exp2(-p.Weight))
-	}
-	return dm
+		fn(&p)
+	})
 }
 
 // dateKey identifies a birth date with its precision.
@@ -204,12 +222,12 @@ func (dm *DupModel) tf(pop *match.Population, a int32) float64 {
 	return w
 }
 
-// candidatePairs returns the pairs of rows that share a name in canonical
-// form, a gender and a birth date at the same precision (sameBirth), under
-// two different person_ids. Within a block of namesakes born in one year the
-// rows are sorted by birth date, so only rows born the same day are paired.
-func candidatePairs(pop *match.Population, repeat []bool) []DupPair {
-	var out []DupPair
+// candidatePairs calls fn for the pairs of rows that share a name in
+// canonical form, a gender and a birth date at the same precision
+// (sameBirth), under two different person_ids, in a deterministic order.
+// Within a block of namesakes born in one year the rows are sorted by
+// birth date, so only rows born the same day are paired.
+func candidatePairs(pop *match.Population, repeat []bool, fn func(a, b int32)) {
 	var rows []int32
 	pop.DuplicateBlocks(func(block []int32) {
 		rows = rows[:0]
@@ -233,13 +251,12 @@ func candidatePairs(pop *match.Population, repeat []bool) []DupPair {
 					if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.Name) != pop.Str(b.Name) || a.Gender != b.Gender {
 						continue
 					}
-					out = append(out, DupPair{A: rows[x], B: rows[y]})
+					fn(rows[x], rows[y])
 				}
 			}
 			i = j
 		}
 	})
-	return out
 }
 
 // dupCompare compares two register rows on DupFields.
@@ -291,26 +308,22 @@ func agreeStr(a, b string) uint8 {
 }
 
 // estimate sets u from namesakes born a year apart and m and Lambda by EM
-// over the candidate pairs.
-func (dm *DupModel) estimate(pop *match.Population, repeat []bool) {
+// over the candidate pairs' comparison patterns pats.
+func (dm *DupModel) estimate(pop *match.Population, repeat []bool, pats *match.Patterns) {
 	m := dm.Model
 	if us, ws := namesakePairs(pop, repeat); len(us) >= dupMinUPairs {
 		dm.UPairs = len(us)
 		m.U = smoothedU(us, ws, len(DupFields))
 		m.Refresh()
 	}
-	if len(dm.Pairs) < dupMinPairs {
+	if dm.Pairs < dupMinPairs {
 		// Too few pairs to learn m from: keep the prior's m and learn only
 		// the share of pairs that are one person, which depends most on
 		// the register (how dense namesakes are, how clean it is).
 		dm.estimateLambda()
 		return
 	}
-	var pats match.Patterns
-	for i := range dm.Pairs {
-		pats.Add(dm.Pairs[i].Vector)
-	}
-	res, err := m.EstimatePatterns(&pats, match.EMOptions{FixU: true})
+	res, err := m.EstimatePatterns(pats, match.EMOptions{FixU: true})
 	if err != nil {
 		return // no vectors: the prior stays
 	}
@@ -332,20 +345,21 @@ func (dm *DupModel) estimate(pop *match.Population, repeat []bool) {
 }
 
 // estimateLambda sets Lambda by EM with m and u fixed: the mean, over the
-// candidate pairs, of their probability of being one person.
+// candidate pairs (fewer than dupMinPairs, all in dm.small), of their
+// probability of being one person.
 func (dm *DupModel) estimateLambda() {
 	m := dm.Model
-	if len(dm.Pairs) == 0 {
+	if len(dm.small) == 0 {
 		return
 	}
 	for it := 0; it < 200; it++ {
 		prior := math.Log2(m.Lambda / (1 - m.Lambda))
 		var s float64
-		for i := range dm.Pairs {
-			p := &dm.Pairs[i]
+		for i := range dm.small {
+			p := &dm.small[i]
 			s += 1 / (1 + math.Exp2(-(prior + m.Weight(p.Vector) + p.TF)))
 		}
-		next := s / float64(len(dm.Pairs))
+		next := s / float64(len(dm.small))
 		done := math.Abs(next-m.Lambda) < 1e-6
 		m.Lambda = next
 		m.Refresh()
@@ -355,7 +369,7 @@ func (dm *DupModel) estimateLambda() {
 			break
 		}
 	}
-	dm.EM.Lambda, dm.EM.Pairs = m.Lambda, float64(len(dm.Pairs))
+	dm.EM.Lambda, dm.EM.Pairs = m.Lambda, float64(len(dm.small))
 }
 
 // namesakePairs compares random rows with a namesake of the same gender

@@ -331,11 +331,11 @@ func cohortRun(t *testing.T, seed uint64) (reported, right, dups int) {
 	chk := NewChecker(NewPlaces(admin.Default(), "40"), pop)
 	dm := EstimateDupModel(pop, chk.Repeat)
 	strangers := 0
-	for _, p := range dm.Pairs {
+	dm.EachPair(func(p *DupPair) {
 		if !c.truth[pairKey(pop.Str(pop.People[p.A].ID), pop.Str(pop.People[p.B].ID))] {
 			strangers++
 		}
-	}
+	})
 	// The cohort is what it claims to be: thousands of stranger pairs share
 	// name, birth date and gender, fifty or more per double registration.
 	if strangers < 50*cohortDups {
@@ -356,14 +356,14 @@ func cohortRun(t *testing.T, seed uint64) (reported, right, dups int) {
 		}
 	}
 	if testing.Verbose() {
-		for _, p := range dm.Pairs {
+		dm.EachPair(func(p *DupPair) {
 			if k := pairKey(pop.Str(pop.People[p.A].ID), pop.Str(pop.People[p.B].ID)); c.truth[k] && !found[k] {
 				t.Logf("seed %d: missed %v weight %.1f tf %.1f vector %v", seed, k, p.Weight, p.TF, p.Vector[:numDupFields])
 			}
-		}
+		})
 	}
 	t.Logf("seed %d: %d people, %d candidate pairs (%d strangers), %d double registrations; u from %d namesake pairs, EM %d iterations, lambda %.4f; name mean %.1f, date mean %.1f",
-		seed, pop.Len(), len(dm.Pairs), strangers, len(c.truth), dm.UPairs, dm.EM.Iterations, dm.Model.Lambda, dm.NameMean, dm.DateMean)
+		seed, pop.Len(), dm.Pairs, strangers, len(c.truth), dm.UPairs, dm.EM.Iterations, dm.Model.Lambda, dm.NameMean, dm.DateMean)
 	for f, fd := range dm.Model.Fields {
 		t.Logf("  %-14s m %v u %v", fd.Name, round3(dm.Model.M[f]), round3(dm.Model.U[f]))
 	}
