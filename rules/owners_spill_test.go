@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/internal/spill"
@@ -352,4 +353,28 @@ func TestSpilledOwnersErrors(t *testing.T) {
 			t.Errorf("after Reset: files %v, spilled %v, %d owners", left, o.Spilled(), o.Len())
 		}
 	})
+}
+
+// clone gives the owner strings of its own: a finding made from a spilled
+// partition's group must not keep the partition's arena alive.
+func TestKeyOwnerClone(t *testing.T) {
+	arena := []byte("8001234567Nguyen Van AnNguyễn Văn An40001")
+	str := func(i, j int) string { return unsafe.String(&arena[i], j-i) }
+	k := KeyOwner{Key: str(0, 10), NameKey: str(10, 23), Name: str(23, 36), Commune: str(36, 41), Person: 7}
+	want := k
+	k.clone()
+	if k != want {
+		t.Fatalf("clone changed the owner: %+v, want %+v", k, want)
+	}
+	start, end := uintptr(unsafe.Pointer(&arena[0])), uintptr(unsafe.Pointer(&arena[len(arena)-1]))
+	for _, s := range []string{k.Key, k.NameKey, k.Name, k.Commune} {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p <= end {
+			t.Errorf("%q still points into the original bytes", s)
+		}
+	}
+	empty := KeyOwner{Key: str(0, 10)}
+	empty.clone()
+	if empty.Key != "8001234567" || empty.Name != "" || empty.Commune != "" {
+		t.Errorf("clone of an owner with empty strings = %+v", empty)
+	}
 }
