@@ -370,61 +370,30 @@ func displayValue(f *record.Finding, v string, population bool) string {
 }
 
 // writeFixlists writes one CSV fix list per commune, and with XLSX one
-// workbook per commune; one file is open at a time.
+// workbook per commune, communes side by side on GOMAXPROCS goroutines (a
+// workbook costs far more than its CSV). A commune's rows are made once,
+// for both of its files. The files are listed CSVs first, then
+// workbooks, each in the order of communes.
 func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listInfo) ([]string, error) {
-	s := newSorter()
-	var files []string
-	row := make([]string, 0, len(fixlistHeader))
-	for _, c := range communes {
-		s.sort(fs, c.idx)
-		rel := c.file() + ".csv"
-		err := d.writeFile(rel, func(f *os.File) error {
-			bw := bufio.NewWriterSize(f, 1<<16)
-			bw.WriteString(bom)
-			cw := csv.NewWriter(bw)
-			cw.Write(fixlistHeader)
-			for n, i := range c.idx {
-				row = fixlistRow(row, n+1, &fs[i])
-				row[colNote] = info.Notes[fs[i].FindingID]
-				if err := cw.Write(csvcell.GuardRow(row)); err != nil {
-					return fmt.Errorf("%s: row %d: %w", rel, n+1, err)
-				}
-			}
-			cw.Flush()
-			if err := cw.Error(); err != nil {
-				return err
-			}
-			return bw.Flush()
-		})
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, rel)
-	}
-	if d.opts.XLSX {
-		xf, err := d.writeWorkbooks(fs, communes, info)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, xf...)
-	}
-	d.progress("wrote %s fix lists", numfmt.VI(int64(len(communes))))
-	return files, nil
-}
-
-// writeWorkbooks writes the XLSX fix lists, communes (already sorted) side
-// by side on GOMAXPROCS goroutines: a workbook costs far more than its CSV.
-func (d *Dir) writeWorkbooks(fs []record.Finding, communes []*commune, info listInfo) ([]string, error) {
-	files := make([]string, len(communes))
+	csvs := make([]string, len(communes))
+	books := make([]string, len(communes))
 	errs := make([]error, len(communes))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(communes)) {
 		wg.Go(func() {
+			s := newSorter()
+			var rows listRows
 			for i := range next {
 				c := communes[i]
-				files[i] = c.file() + ".xlsx"
-				errs[i] = d.writeFile(files[i], func(f *os.File) error { return writeXLSX(f, fs, c, info) })
+				s.sort(fs, c.idx)
+				rows.fill(fs, c.idx, info)
+				csvs[i] = c.file() + ".csv"
+				errs[i] = d.writeFile(csvs[i], func(f *os.File) error { return writeListCSV(f, csvs[i], &rows) })
+				if errs[i] == nil && d.opts.XLSX {
+					books[i] = c.file() + ".xlsx"
+					errs[i] = d.writeFile(books[i], func(f *os.File) error { return writeXLSX(f, fs, c, info, &rows) })
+				}
 			}
 		})
 	}
@@ -436,5 +405,51 @@ func (d *Dir) writeWorkbooks(fs []record.Finding, communes []*commune, info list
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	files := csvs
+	if d.opts.XLSX {
+		files = append(files, books...)
+	}
+	d.progress("wrote %s fix lists", numfmt.VI(int64(len(communes))))
 	return files, nil
+}
+
+// listRows are the fix-list rows of one commune, row n for its n-th
+// finding, numbered from 1 and with the officer's note; the buffers are
+// reused from commune to commune.
+type listRows struct {
+	cells []string
+	n     int
+}
+
+// fill makes the rows of the findings fs[idx[0]], fs[idx[1]], ....
+func (r *listRows) fill(fs []record.Finding, idx []int32, info listInfo) {
+	r.n = len(idx)
+	r.cells = slices.Grow(r.cells[:0], len(idx)*numCols)[:len(idx)*numCols]
+	for n, i := range idx {
+		row := fixlistRow(r.cells[n*numCols:n*numCols:(n+1)*numCols], n+1, &fs[i])
+		row[colNote] = info.Notes[fs[i].FindingID]
+	}
+}
+
+// row returns row n (from 0).
+func (r *listRows) row(n int) []string { return r.cells[n*numCols : (n+1)*numCols : (n+1)*numCols] }
+
+// writeListCSV writes a commune's fix list as CSV, named rel in errors.
+func writeListCSV(f *os.File, rel string, rows *listRows) error {
+	bw := bufio.NewWriterSize(f, 1<<16)
+	bw.WriteString(bom)
+	cw := csv.NewWriter(bw)
+	cw.Write(fixlistHeader)
+	guarded := make([]string, numCols) // the workbook takes the rows unguarded
+	for n := range rows.n {
+		copy(guarded, rows.row(n))
+		if err := cw.Write(csvcell.GuardRow(guarded)); err != nil {
+			return fmt.Errorf("%s: row %d: %w", rel, n+1, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

@@ -96,7 +96,7 @@ func newStyles(x *excelize.File) (xlsxStyles, error) {
 // line, A4 landscape print setup fitted to the page width with the header
 // row repeated, and a drop-down of outcomes in "Kết quả xác minh". Every
 // value is a text cell, so IDs keep their leading zeros and dates stay text.
-func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err error) {
+func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows) (err error) {
 	x := excelize.NewFile()
 	defer func() {
 		if cerr := x.Close(); err == nil {
@@ -137,13 +137,14 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err
 	type run struct {
 		rule, sheet string
 		idx         []int32
+		first       int // rows.row(first) is the row of idx[0]
 	}
 	var runs []run
 	used := map[string]bool{summarySheet: true}
-	for _, i := range c.idx {
+	for n, i := range c.idx {
 		r := fs[i].Rule
 		if len(runs) == 0 || runs[len(runs)-1].rule != r {
-			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used)})
+			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used), first: n})
 		}
 		runs[len(runs)-1].idx = append(runs[len(runs)-1].idx, i)
 	}
@@ -186,7 +187,6 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err
 		return err
 	}
 
-	row := make([]string, 0, numCols)
 	vals := make([]any, numCols)
 	outcomeCol, _ := excelize.ColumnNumberToName(colOutcome + 1)
 	for _, r := range runs {
@@ -224,9 +224,8 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo) (err
 		if err := writeHeader(sw, fixlistHeader, st.header); err != nil {
 			return err
 		}
-		for n, i := range r.idx {
-			row = fixlistRow(row, n+1, &fs[i])
-			row[colNote] = info.Notes[fs[i].FindingID]
+		for n := range r.idx {
+			row := rows.row(r.first + n) // the CSV's row: its number (column 0) is the commune's, not the sheet's
 			vals[0] = excelize.Cell{StyleID: st.number, Value: n + 1}
 			for j := 1; j < len(row); j++ {
 				vals[j] = excelize.Cell{StyleID: st.cell, Value: row[j]} // text, so IDs keep their leading zeros
