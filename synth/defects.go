@@ -391,10 +391,10 @@ func (in *injector) invalidID(sub string, p *person) string {
 		return fmt.Sprintf("%c%09d", "03579"[r.IntN(5)], in.m.draw(1000000000))
 	case "GENDER_CENTURY":
 		c := id[3] - '0'
-		return id[:3] + fmt.Sprint(c^1) + id[4:6] + fmt.Sprintf("%06d", in.m.draw(serialSpace))
+		return id[:3] + fmt.Sprint(c^1) + id[4:6] + fmt.Sprintf("%06d", in.m.drawSerial(id[:3]))
 	case "BIRTH_YEAR":
 		y := (int(p.birth.y) + 1 + r.IntN(5)) % 100
-		return id[:4] + fmt.Sprintf("%02d%06d", y, in.m.draw(serialSpace))
+		return id[:4] + fmt.Sprintf("%02d%06d", y, in.m.drawSerial(id[:3]))
 	default: // PROVINCE
 		prov := invalidProvinces[r.IntN(len(invalidProvinces))]
 		if r.IntN(2) == 0 {
@@ -405,7 +405,7 @@ func (in *injector) invalidID(sub string, p *person) string {
 				}
 			}
 		}
-		return prov + id[3:6] + fmt.Sprintf("%06d", in.m.draw(serialSpace))
+		return prov + id[3:6] + fmt.Sprintf("%06d", in.m.drawSerial(prov))
 	}
 }
 

@@ -13,7 +13,7 @@ func loadGeography(province string) (*geography, error) {
 	units := admin.Default()
 	code, name, ok := units.Province(admin.Current, province)
 	if !ok {
-		return nil, fmt.Errorf("province %q: not a province of the 2025 list", province)
+		return nil, fmt.Errorf("province %q: not a province of the 2025 list (a code such as 40, a name, or all)", province)
 	}
 	g := &geography{provinceCode: code, provinceFull: name}
 	g.provinceName = strings.TrimPrefix(strings.TrimPrefix(name, "Tỉnh "), "Thành phố ")

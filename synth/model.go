@@ -245,21 +245,39 @@ func newShardModel(opts Options, geo *geography, sh shard) *model {
 	if geo.provinceCode != "40" {
 		m.oldPrefix = fmt.Sprintf("%02d", 10+int(geo.provinceCode[1]-'0'))
 	}
-	total := 0.0
-	for range geo.places {
-		// Lognormal-ish weights: a few large towns, many small communes.
-		w := 0.3 + m.r.ExpFloat64()
-		total += w * w
-		m.placeCum = append(m.placeCum, total)
+	if sh.national {
+		// The province's weights, drawn once for the run (nationalShards).
+		m.placeCum = sh.placeCum
+	} else {
+		m.placeCum = placeWeights(m.r, len(geo.places))
 	}
-	if sh.k > 0 {
+	if sh.k > 0 || sh.national {
 		m.r = rand.New(rand.NewPCG(sh.seed, 0x5d0153a1))
 		m.opts.Seed = sh.seed
 	}
 	if sh.n > 1 {
-		m.oldPrefixes = oldPrefixes(m.oldPrefix, sh.oldPrefixes)
+		first := m.oldPrefix
+		if sh.national {
+			// One list for every province, so that the shards' blocks
+			// of it never give one CMND twice.
+			first = nationalOldPrefix
+		}
+		m.oldPrefixes = oldPrefixes(first, sh.oldPrefixes)
 	}
 	return m
+}
+
+// placeWeights draws the weights of n communes and returns them
+// cumulated: lognormal-ish, a few large towns and many small communes.
+func placeWeights(r *rand.Rand, n int) []float64 {
+	cum := make([]float64, 0, n)
+	total := 0.0
+	for range n {
+		w := 0.3 + r.ExpFloat64()
+		total += w * w
+		cum = append(cum, total)
+	}
+	return cum
 }
 
 func (m *model) chance(p float64) bool { return m.r.Float64() < p }
@@ -291,7 +309,7 @@ func (m *model) newID(prov string, birthYear int, female bool) string {
 		c++
 	}
 	for {
-		id := fmt.Sprintf("%s%d%02d%06d", prov, c, birthYear%100, m.draw(serialSpace))
+		id := fmt.Sprintf("%s%d%02d%06d", prov, c, birthYear%100, m.drawSerial(prov))
 		if m.claimID(id) {
 			return id
 		}
@@ -372,7 +390,7 @@ func (m *model) newTaxCode() string {
 
 func (m *model) newInsuranceCode() string {
 	for {
-		code := fmt.Sprintf("%s%08d", m.geo.provinceCode, m.draw(codeSpace))
+		code := fmt.Sprintf("%s%08d", m.geo.provinceCode, m.drawProvince(codeSpace))
 		if m.claimCode(code) {
 			return code
 		}
@@ -603,7 +621,7 @@ func (m *model) reissue(id, prov string) string {
 		return id
 	}
 	for {
-		n := prov + id[3:6] + fmt.Sprintf("%06d", m.draw(serialSpace))
+		n := prov + id[3:6] + fmt.Sprintf("%06d", m.drawSerial(prov))
 		if m.claimID(n) {
 			return n
 		}

@@ -62,6 +62,18 @@ type shard struct {
 	// names is the run's census of names and birth dates (census), shared
 	// read-only by the shards; nil with one shard.
 	names nameDates
+	// geo is the province the shard's people live in (shared read-only).
+	geo *geography
+
+	// national: the shard is one of a national run (Options.Province
+	// "all", nationalShards): pk is its index among the pn shards of its
+	// province, before the people of the run's shards before it, total
+	// the run's people, placeCum the cumulative weights of the province's
+	// communes (shared read-only).
+	national      bool
+	pk, pn        int
+	before, total int
+	placeCum      []float64
 }
 
 // shards splits a run into shards of at most size people, as even as
@@ -100,10 +112,81 @@ func shardSeed(seed uint64, k int) uint64 {
 }
 
 // block returns the shard's block [lo, hi) of the numbers below space,
-// its bounds multiples of 10.
-func (m *model) block(space int) (lo, hi int) {
+// its bounds multiples of 10 (shard.block).
+func (m *model) block(space int) (lo, hi int) { return m.sh.block(space) }
+
+// block returns the shard's block [lo, hi) of the numbers below space: in
+// a run of one province, block k of n (its shards are as even as can be);
+// in a national run, whose shards are as large as their province makes
+// them, a block in proportion to the shard's people (peopleBlock).
+func (sh shard) block(space int) (lo, hi int) {
+	if sh.national {
+		return peopleBlock(space, sh.before, sh.people, sh.total)
+	}
+	return blockOf(space, sh.k, sh.n)
+}
+
+// peopleBlock returns the block of the numbers below space of a shard of
+// people people after before others, total in all: [lo, hi), the bounds
+// multiples of 10, its share of the space its share of the people; the
+// blocks of a run tile [0, space rounded down to a multiple of 10).
+func peopleBlock(space, before, people, total int) (lo, hi int) {
+	unit := int64(space / 10)
+	at := func(n int) int { return int(int64(n) * unit / int64(total) * 10) }
+	return at(before), at(before + people)
+}
+
+// blockOf returns block k of n of the numbers below space: [lo, hi), the
+// bounds multiples of 10, the n blocks tiling [0, space rounded down to
+// a multiple of 10).
+func blockOf(space, k, n int) (lo, hi int) {
 	unit := space / 10
-	return m.sh.k * unit / m.sh.n * 10, (m.sh.k + 1) * unit / m.sh.n * 10
+	return k * unit / n * 10, (k + 1) * unit / n * 10
+}
+
+// serialBlock returns the block [lo, hi) of the 6 random digits the shard
+// draws for a 12-digit ID starting with prefix. In a run of one province
+// it is the shard's block of the whole space, whatever the prefix. In a
+// national run every province issues IDs of its own prefix (its home,
+// provs[0]) and of the others (its migrants): the serials below
+// homeSerials of a prefix are its home province's, split among that
+// province's shards; the rest are every shard's, split among all the
+// run's shards; so no two shards of the run draw the same ID.
+func (m *model) serialBlock(prefix string) (lo, hi int) {
+	if !m.sh.national {
+		return m.block(serialSpace)
+	}
+	if prefix == m.provs[0].code {
+		return blockOf(homeSerials, m.sh.pk, m.sh.pn)
+	}
+	lo, hi = m.sh.block(serialSpace - homeSerials)
+	return homeSerials + lo, homeSerials + hi
+}
+
+// drawSerial returns the 6 random digits of a new ID starting with prefix,
+// from the shard's block (serialBlock); with one shard of one province,
+// exactly m.r.IntN(serialSpace).
+func (m *model) drawSerial(prefix string) int {
+	if m.sh.n <= 1 && !m.sh.national {
+		return m.r.IntN(serialSpace)
+	}
+	lo, hi := m.serialBlock(prefix)
+	return lo + m.r.IntN(hi-lo)
+}
+
+// drawProvince returns a random number below space from the shard's
+// block of its province's numbers: in a national run the block pk of pn
+// (numbers that carry the province code, such as insurance codes, need
+// be unique only within it), else draw(space).
+func (m *model) drawProvince(space int) int {
+	if !m.sh.national {
+		return m.draw(space)
+	}
+	if m.sh.pn <= 1 {
+		return m.r.IntN(space)
+	}
+	lo, hi := blockOf(space, m.sh.pk, m.sh.pn)
+	return lo + m.r.IntN(hi-lo)
 }
 
 // draw returns a random number below space from the shard's block; with
@@ -117,16 +200,17 @@ func (m *model) draw(space int) int {
 }
 
 // ownsSerial reports whether the 6 random digits of a 12-digit ID are in
-// the shard's block (always true with one shard).
+// the shard's block for its prefix (always true with one shard of one
+// province).
 func (m *model) ownsSerial(id string) bool {
-	if m.sh.n <= 1 {
+	if m.sh.n <= 1 && !m.sh.national {
 		return true
 	}
 	s, err := strconv.Atoi(id[len(id)-6:])
 	if err != nil {
 		return false
 	}
-	lo, hi := m.block(serialSpace)
+	lo, hi := m.serialBlock(id[:3])
 	return s >= lo && s < hi
 }
 
@@ -182,7 +266,7 @@ func census(ctx context.Context, opts Options, geo *geography, plan []shard, wor
 	for range max(1, min(workers, len(plan))) {
 		wg.Go(func() {
 			for k := range next {
-				m := newShardModel(opts, geo, plan[k])
+				m := newShardModel(opts, plan[k].geoOr(geo), plan[k])
 				m.build()
 				ks := make([]uint64, len(m.people))
 				for i := range m.people {
@@ -213,4 +297,13 @@ func census(ctx context.Context, opts Options, geo *geography, plan []shard, wor
 	}
 	slices.Sort(all)
 	return all, nil
+}
+
+// geoOr returns the shard's province, or g when the shard has none of its
+// own (a run of one province).
+func (sh shard) geoOr(g *geography) *geography {
+	if sh.geo != nil {
+		return sh.geo
+	}
+	return g
 }

@@ -115,6 +115,23 @@ func TestShardedDeterministic(t *testing.T) {
 func TestShardedUnique(t *testing.T) {
 	dir := t.TempDir()
 	rep := shardedRun(t, dir, FormatParquet, nil)
+	households := checkUnique(t, dir, rep, 4)
+	// Households are numbered per shard: 4 shards of 2,500 people have
+	// about 3,100 of them; numbers reused across shards would give fewer.
+	if households < 2900 {
+		t.Errorf("%d household numbers for 10,000 people", households)
+	}
+	if people := rep.Files[0].Rows; people < 10000 {
+		t.Errorf("%d register rows, want 10,000 and the double registrations", people)
+	}
+}
+
+// checkUnique checks the files of a run of shards shards in dir: no
+// number on two rows but those the truth says, at least one defect of
+// each subtype a shard, generate.json's counts those of the files. It
+// returns the number of households.
+func checkUnique(t *testing.T, dir string, rep Report, shards int) int {
+	t.Helper()
 	truth := read[record.Truth](t, dir, "truth.parquet")
 	shared := map[string]map[string]bool{"population": {}, "tax": {}, "insurance": {}}
 	dupPerson := map[string]bool{} // both registrations of a DUP_PERSON
@@ -133,7 +150,7 @@ func TestShardedUnique(t *testing.T) {
 	// Every shard injects at least one of each subtype.
 	for _, r := range rules.Catalog {
 		for _, s := range r.Subtypes {
-			if k := r.Code + "/" + s.Code; n[k] < 4 {
+			if k := r.Code + "/" + s.Code; n[k] < shards {
 				t.Errorf("%s: %d in truth, want at least one per shard", k, n[k])
 			}
 		}
@@ -163,11 +180,6 @@ func TestShardedUnique(t *testing.T) {
 		if len(on) > 1 && (len(on) > 2 || !dupPerson[on[0]] || !dupPerson[on[1]]) {
 			t.Errorf("CMND %s on rows %v, not a double registration", old, on)
 		}
-	}
-	// Households are numbered per shard: 4 shards of 2,500 people have
-	// about 3,100 of them; numbers reused across shards would give fewer.
-	if len(households) < 2900 {
-		t.Errorf("%d household numbers for 10,000 people", len(households))
 	}
 	codes := func(name string, keys []string) {
 		seen := map[string]int{}
@@ -203,9 +215,7 @@ func TestShardedUnique(t *testing.T) {
 			t.Errorf("generate.json: %s %d rows, the file has %d", f.File, f.Rows, w)
 		}
 	}
-	if len(people) < 10000 {
-		t.Errorf("%d register rows, want 10,000 and the double registrations", len(people))
-	}
+	return len(households)
 }
 
 func TestShards(t *testing.T) {

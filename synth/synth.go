@@ -40,8 +40,10 @@ const DefaultRate = 0.003
 
 // Options configure Generate.
 type Options struct {
-	People   int    `json:"people"`   // people on the register (before injected duplicate rows)
-	Province string `json:"province"` // 2-digit province code of 2025, e.g. "40" (Nghệ An)
+	People int `json:"people"` // people on the register (before injected duplicate rows)
+	// Province is the 2025 province, by code ("40", Nghệ An) or name, or
+	// National ("all"): people spread over every province.
+	Province string `json:"province"`
 	Seed     uint64 `json:"seed"`
 
 	// Rate is the share of eligible people or records that receive each
@@ -100,6 +102,9 @@ type Report struct {
 	// NotFindings is the number of truth rows that are expected
 	// non-findings (record.ExpectNone): consequences of a defect.
 	NotFindings int `json:"not_findings"`
+	// Provinces are the people per province of a national run
+	// (Options.Province "all"), in code order; none for one province.
+	Provinces []ProvinceCount `json:"provinces,omitempty"`
 }
 
 // FileCount is the number of rows written to one file.
@@ -150,8 +155,10 @@ func (o Options) Validate() error {
 	switch {
 	case o.People < 1:
 		return fmt.Errorf("people %d: want at least 1", o.People)
-	case o.People > MaxPeople:
-		return fmt.Errorf("people %d: one province holds at most %d: its 12-digit IDs have 6 random digits per birth year and gender", o.People, MaxPeople)
+	case IsNational(o.Province) && o.People > MaxNationalPeople:
+		return fmt.Errorf("people %d: a national register holds at most %d: its tax codes have 8 random digits", o.People, MaxNationalPeople)
+	case !IsNational(o.Province) && o.People > MaxPeople:
+		return fmt.Errorf("people %d: one province holds at most %d (its 12-digit IDs have 6 random digits per birth year and gender); --province all spreads a register over every province", o.People, MaxPeople)
 	case o.ShardSize != 0 && (o.ShardSize < 1000 || o.ShardSize > MaxShardSize):
 		return fmt.Errorf("shard size %d: want 0 (default %d) or 1000 to %d", o.ShardSize, DefaultShardSize, MaxShardSize)
 	case o.Rate < 0 || o.Rate > 1:
@@ -209,6 +216,18 @@ func Generate(ctx context.Context, dir string, opts Options) (Report, error) {
 	if err := opts.Validate(); err != nil {
 		return Report{}, err
 	}
+	if IsNational(opts.Province) {
+		opts.Province = National
+		geos, err := loadNational()
+		if err != nil {
+			return Report{}, err
+		}
+		plan, counts, err := nationalShards(opts, geos)
+		if err != nil {
+			return Report{}, err
+		}
+		return generatePlan(ctx, dir, opts, plan, counts)
+	}
 	geo, err := loadGeography(opts.Province)
 	if err != nil {
 		return Report{}, err
@@ -225,10 +244,10 @@ type built struct {
 	model, defects time.Duration
 }
 
-func buildShard(opts Options, geo *geography, sh shard) *built {
+func buildShard(opts Options, sh shard) *built {
 	b := &built{sh: sh}
 	t := time.Now()
-	b.m = newShardModel(opts, geo, sh)
+	b.m = newShardModel(opts, sh.geo, sh)
 	b.m.build()
 	b.model = time.Since(t)
 	t = time.Now()
@@ -237,17 +256,25 @@ func buildShard(opts Options, geo *geography, sh shard) *built {
 	return b
 }
 
-// generate builds and writes the run shard by shard: one goroutine builds
-// shard k+1 while shard k is written, so at most two shards' models are in
-// memory at once.
+// generate builds and writes a run of one province.
 func generate(ctx context.Context, dir string, opts Options, geo *geography) (Report, error) {
+	plan := shards(opts)
+	for k := range plan {
+		plan[k].geo = geo
+	}
+	return generatePlan(ctx, dir, opts, plan, nil)
+}
+
+// generatePlan builds and writes the run shard by shard: one goroutine
+// builds shard k+1 while shard k is written, so at most two shards' models
+// are in memory at once. provinces, for a national run, go to the report.
+func generatePlan(ctx context.Context, dir string, opts Options, plan []shard, provinces []ProvinceCount) (Report, error) {
 	progress := func(format string, args ...any) {
 		if opts.Progress != nil {
 			opts.Progress(fmt.Sprintf(format, args...))
 		}
 	}
 	start := time.Now()
-	plan := shards(opts)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Report{}, fmt.Errorf("generate: %w", err)
 	}
@@ -265,7 +292,7 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 	defer cancel()
 	if len(plan) > 1 {
 		t := time.Now()
-		names, err := census(ctx, opts, geo, plan, runtime.GOMAXPROCS(0))
+		names, err := census(ctx, opts, nil, plan, runtime.GOMAXPROCS(0))
 		if err != nil {
 			return Report{}, err
 		}
@@ -282,14 +309,14 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 				return
 			}
 			select {
-			case ready <- buildShard(opts, geo, sh):
+			case ready <- buildShard(opts, sh):
 			case <-ctx.Done():
 				return
 			}
 		}
 	}()
 
-	rep := Report{Options: opts}
+	rep := Report{Options: opts, Provinces: provinces}
 	var writing time.Time
 	for b := range ready {
 		m := b.m
@@ -309,8 +336,12 @@ func generate(ctx context.Context, dir string, opts Options, geo *geography) (Re
 			return Report{}, err
 		}
 		if len(plan) > 1 {
-			progress("shard %d/%d: %d people, %d households, %d defects (model %s, defects %s, write %s; %s in all)",
-				b.sh.k+1, len(plan), b.sh.people, m.households, len(b.truth),
+			where := ""
+			if b.sh.national {
+				where = fmt.Sprintf("province %s, ", b.sh.geo.provinceCode)
+			}
+			progress("shard %d/%d: %s%d people, %d households, %d defects (model %s, defects %s, write %s; %s in all)",
+				b.sh.k+1, len(plan), where, b.sh.people, m.households, len(b.truth),
 				b.model.Round(time.Millisecond), b.defects.Round(time.Millisecond), since(t), since(start))
 		}
 		rep.Truth = addCounts(rep.Truth, countTruth(b.truth))

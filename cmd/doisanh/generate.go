@@ -13,7 +13,7 @@ func newGenerateCmd() *cobra.Command {
 	var out, rates string
 	var quiet bool
 	cmd := &cobra.Command{
-		Use:   "generate --people N --province 40 --seed S --out DIR",
+		Use:   "generate --people N --province 40|all --seed S --out DIR",
 		Short: "Generate a synthetic province with injected defects and their ground truth",
 		Long: `generate makes a realistic synthetic province (Nghệ An by default, with its
 real 2025 communes): households, spouses, parents, old CMND numbers, tax,
@@ -31,6 +31,13 @@ so memory stays bounded (about 2.5 GB with the default, whatever --people):
 --people 14000000 --province 79 (Hồ Chí Minh City) makes 14 shards. One
 province holds at most 50,000,000 people (its IDs' 6 random digits per
 birth year and gender).
+
+--province all makes a national register: the people spread over the 34
+provinces of 2025 and their communes (in proportion to the communes'
+weights), each person's ID of their province as in a one-province run,
+every number unique across provinces, still shard by shard in bounded
+memory: --people 100000000 --province all (at most 100,000,000, the tax
+codes' 8 random digits). generate.json lists the people per province.
 
 --fixed 0.3 leaves out a deterministic 30% of the defects ("fixed in the
 field") and keeps everything else identical, to test "doisanh diff".`,
@@ -62,7 +69,7 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.People, "people", opts.People, "people on the register")
-	f.StringVar(&opts.Province, "province", opts.Province, "2025 province code or name")
+	f.StringVar(&opts.Province, "province", opts.Province, "2025 province code or name, or all: a national register over every province")
 	f.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed: the same seed gives the same files")
 	f.StringVar(&out, "out", "", "output directory: new, without population/tax/insurance/civil/truth files, or an earlier generate's")
 	f.Float64Var(&opts.Rate, "defect-rate", opts.Rate, "share of eligible people or records given each defect subtype")
