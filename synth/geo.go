@@ -12,7 +12,12 @@ type geography struct {
 	provinceCode string // 2-digit 2025 code, e.g. "40"
 	provinceName string // "Nghệ An"
 	provinceFull string // "Tỉnh Nghệ An"
-	places       []place
+	// birthName is the province the ID code "0"+provinceCode stands for
+	// (the legacy list's): the province's own name but for the 7 provinces
+	// of 2025 that took the code of another they merged with (52, Gia Lai,
+	// has the code of Bình Định); "" for provinceName.
+	birthName string
+	places    []place
 	// allCodes holds every commune code of either list in the province,
 	// to keep injected invalid codes invalid.
 	allCodes map[string]bool

@@ -16,7 +16,10 @@ func loadGeography(province string) (*geography, error) {
 		return nil, fmt.Errorf("province %q: not a province of the 2025 list (a code such as 40, a name, or all)", province)
 	}
 	g := &geography{provinceCode: code, provinceFull: name}
-	g.provinceName = strings.TrimPrefix(strings.TrimPrefix(name, "Tỉnh "), "Thành phố ")
+	g.provinceName = trimLevel(name)
+	if _, legacy, ok := units.Province(admin.Legacy, code); ok && legacy != name {
+		g.birthName = trimLevel(legacy)
+	}
 	for _, c := range units.Communes(admin.Current, code) {
 		p := place{code: c.Code, name: splitLevel(c.Name, c.Level), level: c.Level}
 		for _, s := range units.Sources(c.Code) {
@@ -35,4 +38,9 @@ func loadGeography(province string) (*geography, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// trimLevel removes a province's level word: "Tỉnh Nghệ An" → "Nghệ An".
+func trimLevel(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, "Tỉnh "), "Thành phố ")
 }

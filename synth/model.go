@@ -235,6 +235,11 @@ func newShardModel(opts Options, geo *geography, sh shard) *model {
 	m.provs = append(m.provs, birthProvinces...)
 	m.provs[0].code = "0" + geo.provinceCode
 	m.provs[0].name = geo.provinceName
+	if geo.birthName != "" {
+		// Registered at birth in the province of the ID code, by the
+		// name it had then: the rules read birth_reg_province so.
+		m.provs[0].name = geo.birthName
+	}
 	for i := 1; i < len(m.provs); i++ {
 		if m.provs[i].code == m.provs[0].code {
 			m.provs = append(m.provs[:i], m.provs[i+1:]...)
