@@ -27,6 +27,14 @@ import (
 // List names one of the two lists of administrative units.
 type List uint8
 
+// AllProvinces is what a register of the whole country gives where a
+// province code goes (doisanh generate --province all, a reconciliation's
+// province): every province of the 2025 list. NationalName is its name.
+const (
+	AllProvinces = "all"
+	NationalName = "Toàn quốc"
+)
+
 const (
 	Legacy  List = iota // 63 provinces, before 1 July 2025
 	Current             // 34 provinces, from 1 July 2025

@@ -78,7 +78,8 @@ type Summary struct {
 	Options  map[string]any `json:"options"` // free-form run options
 
 	// Province is the 2-digit code of the province reconciled and
-	// ProvinceName its official name; Period is the reporting period
+	// ProvinceName its official name (admin.AllProvinces and
+	// admin.NationalName for a register of the whole country); Period is the reporting period
 	// ("Tháng 07/2025"). The caller may set them; WriteFindings fills them
 	// when empty (province from Options["province"] or the findings, period
 	// from Started).
@@ -246,6 +247,9 @@ func describeRun(s *Summary, fs []record.Finding) {
 				s.Province, best = c, k
 			}
 		}
+	}
+	if s.Province == admin.AllProvinces && s.ProvinceName == "" {
+		s.ProvinceName = admin.NationalName
 	}
 	if s.Province != "" && s.ProvinceName == "" {
 		if code, name, ok := admin.Default().Province(admin.Current, s.Province); ok {

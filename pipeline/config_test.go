@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -55,7 +57,9 @@ func TestRunConfig(t *testing.T) {
 		{"", 99999999, "40", MaxWorkersPerCPU * cores, "--workers 99999999", ""},
 		{"040", 1, "40", 1, "", ""},
 		{"Nghệ An", 1, "40", 1, "", ""},
-		{"02", 1, "08", 1, "", ""}, // legacy Hà Giang, now Tuyên Quang
+		{"02", 1, "08", 1, "", ""},   // legacy Hà Giang, now Tuyên Quang
+		{"all", 1, "all", 1, "", ""}, // a national register: no province assumed
+		{"ALL", 1, "all", 1, "", ""},
 		{"99", 1, "", 0, "", `--province "99"`},
 		{"Atlantis", 1, "", 0, "", `--province "Atlantis"`},
 	}
@@ -77,6 +81,41 @@ func TestRunConfig(t *testing.T) {
 		warned := strings.Contains(strings.Join(res.Warnings, "\n"), "--workers")
 		if warned != (tt.warn != "") || tt.warn != "" && !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warn) {
 			t.Errorf("workers %d: warnings %q, want %q", tt.workers, res.Warnings, tt.warn)
+		}
+	}
+}
+
+// TestNationalRegister: a register whose people live in many provinces,
+// none holding half of them, is national (Result.Province "all") unless
+// --province says otherwise; one province's, with people of others, is
+// that province's.
+func TestNationalRegister(t *testing.T) {
+	units := admin.Default()
+	commune := func(province string, i int) string { return units.Communes(admin.Current, province)[i].Code }
+	tests := []struct {
+		name      string
+		provinces []string // the province of each person, in register order
+		asked     string
+		want      string
+	}{
+		{"one province", []string{"40", "40", "40"}, "", "40"},
+		{"one province with a migrant", []string{"40", "40", "01"}, "", "40"},
+		{"three provinces", []string{"40", "01", "79", "01", "40", "79"}, "", "all"},
+		{"three provinces, asked for one", []string{"40", "01", "79"}, "40", "40"},
+		{"half in one province", []string{"01", "01", "40", "79"}, "", "01"},
+	}
+	for _, tt := range tests {
+		var rows []record.Person
+		for i, p := range tt.provinces {
+			rows = append(rows, person(fmt.Sprintf("0400850%05d", i), "Nguyễn Văn An", "12/03/1985", "Nam", commune(p, i)))
+		}
+		pop := writeRows(t, t.TempDir(), "population", "parquet", rows)
+		res, err := Run(context.Background(), Config{Population: pop, Province: tt.asked, Workers: 1})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if res.Province != tt.want {
+			t.Errorf("%s: province %q, want %q", tt.name, res.Province, tt.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/doisanh/doisanh/admin"
@@ -28,8 +29,13 @@ type Config struct {
 	Encoding string
 	// Province is the province assumed for addresses that name none, as
 	// admin.Units.CurrentProvince takes it (a 2025 or legacy code or name;
-	// Run fails on an unknown one and works with the 2025 code); empty: the
-	// most common province of the population's commune codes.
+	// Run fails on an unknown one and works with the 2025 code), or
+	// National ("all"): a register of the whole country, no province
+	// assumed. Empty: the most common province of the commune codes of the
+	// population's first rows; and when the whole register's residents
+	// turn out to live in many provinces, none holding half of them,
+	// Result.Province is National (the addresses were read with the first
+	// rows' province).
 	Province string
 	// MaxRejectRate is the largest share of a source's rows that may be
 	// rejected: when more are (strictly), or when a source has no data
@@ -80,7 +86,7 @@ type Result struct {
 	Counts   []Counts
 	Stages   []Stage
 	Links    map[string]int // link outcomes by source/method, for the summary
-	Province string         // the province code assumed for addresses that name none
+	Province string         // the province code assumed for addresses that name none; National for a register of the country
 	Workers  int            // the worker goroutines used (Config.Workers as Workers made it)
 	// Warnings are problems of a whole input file rather than of a record
 	// (a file given twice, another province's extract), or of the run's
@@ -107,7 +113,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("--encoding: %w", err)
 	}
 	units := admin.Default()
-	if cfg.Province != "" {
+	if strings.EqualFold(strings.TrimSpace(cfg.Province), National) {
+		cfg.Province = National
+	} else if cfg.Province != "" {
 		code, _, ok := units.CurrentProvince(cfg.Province)
 		if !ok {
 			return nil, fmt.Errorf("--province %q: not a province code or name, of the 2025 list or the legacy one", cfg.Province)

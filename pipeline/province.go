@@ -24,6 +24,38 @@ const (
 	minProvinceRows = 50
 )
 
+// nationalShare is the share of a register's residents that one province
+// must hold for the register to be that province's (national).
+const nationalShare = 0.5
+
+// National is the Config.Province and Result.Province of a register of
+// the whole country, its people living in many provinces.
+const National = admin.AllProvinces
+
+// national reports whether a register's residents (by 2025 commune code,
+// Result.Residents) live in more than one province, none of which holds
+// half of those whose commune is known: a national register (or several
+// provinces'), not one province's with people registered elsewhere.
+func national(units *admin.Units, residents map[string]int64) bool {
+	count := map[string]int64{}
+	var known int64
+	for code, n := range residents {
+		if c, ok := units.Commune(admin.Current, code); ok {
+			count[c.ProvinceCode] += n
+			known += n
+		}
+	}
+	if len(count) < 2 {
+		return false
+	}
+	for _, n := range count {
+		if float64(n) >= nationalShare*float64(known) {
+			return false
+		}
+	}
+	return true
+}
+
 // linkTally counts what became of one source file's records.
 type linkTally struct {
 	used, linked int64
@@ -56,9 +88,13 @@ func (t *linkTally) foreign() bool {
 // notThisProvince returns the warning for a foreign file: its link rate,
 // the province most of its records name and the findings left out.
 func (t *linkTally) notThisProvince(units *admin.Units, source, path, province, dropped string) string {
-	msg := fmt.Sprintf("%s file %s: only %d of %d usable records (%.1f%%) link to the register of province %s; "+
+	register := "the register of province " + province
+	if province == National {
+		register = "the national register"
+	}
+	msg := fmt.Sprintf("%s file %s: only %d of %d usable records (%.1f%%) link to %s; "+
 		"it does not look like this province's extract", source, path, t.linked, t.used,
-		100*float64(t.linked)/float64(t.used), province)
+		100*float64(t.linked)/float64(t.used), register)
 	type count struct {
 		code string
 		n    int64

@@ -243,6 +243,9 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 				province = inferProvince(r.units, first)
 			}
 			r.res.Province = province
+			if province == National {
+				province = "" // no province assumed
+			}
 			r.places = rules.NewPlaces(r.units, province)
 			r.builder = match.NewPopulationBuilderWith(int(max(rd.RowsHint(), int64(len(first)))), opt)
 			return nil
@@ -281,6 +284,9 @@ func (r *run) index(context.Context) (int64, error) {
 			"%s Each person is checked once.", r.cfg.Population, n, r.pop.Len(), joinRows(rows), why)
 	}
 	r.res.Residents = residents(r.pop)
+	if r.cfg.Province == "" && national(r.units, r.res.Residents) {
+		r.res.Province = National
+	}
 	return int64(r.pop.Len()), nil
 }
 

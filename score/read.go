@@ -134,8 +134,9 @@ func readTruthCSV(path string) ([]record.Truth, error) {
 }
 
 // TruthProvince returns the 2025 province code of the generated province a
-// truth file belongs to, read from the generate.json beside it; ok is
-// false when there is none (a truth file copied on its own).
+// truth file belongs to, read from the generate.json beside it
+// (admin.AllProvinces for a national register); ok is false when there is
+// none (a truth file copied on its own).
 func TruthProvince(truthPath string) (code string, ok bool, err error) {
 	dir := truthPath
 	if fi, err := os.Stat(truthPath); err != nil || !fi.IsDir() {
@@ -160,6 +161,9 @@ func TruthProvince(truthPath string) (code string, ok bool, err error) {
 	if p == "" {
 		p = "40" // the generator's default
 	}
+	if strings.EqualFold(p, admin.AllProvinces) {
+		return admin.AllProvinces, true, nil
+	}
 	if c, _, ok := admin.Default().Province(admin.Current, p); ok {
 		return c, true, nil
 	}
@@ -167,12 +171,15 @@ func TruthProvince(truthPath string) (code string, ok bool, err error) {
 }
 
 // FindingsProvince returns the province code most findings carry, "" when
-// none carries one.
+// none carries one, admin.AllProvinces when they carry several and none
+// is carried by half of them (a national register's findings).
 func FindingsProvince(findings []record.Finding) string {
 	count := map[string]int{}
+	all := 0
 	for i := range findings {
 		if p := findings[i].ProvinceCode; p != "" {
 			count[p]++
+			all++
 		}
 	}
 	best, n := "", 0
@@ -181,12 +188,18 @@ func FindingsProvince(findings []record.Finding) string {
 			best, n = p, c
 		}
 	}
+	if len(count) > 1 && 2*n < all {
+		return admin.AllProvinces
+	}
 	return best
 }
 
 // ProvinceName returns the official name of a 2025 province code, or the
 // code when it is unknown.
 func ProvinceName(code string) string {
+	if code == admin.AllProvinces {
+		return admin.NationalName
+	}
 	if _, name, ok := admin.Default().Province(admin.Current, code); ok {
 		return name
 	}

@@ -96,6 +96,8 @@ func TestFindingsProvince(t *testing.T) {
 		{[]string{"", ""}, ""},
 		{[]string{"40", "", "01", "40"}, "40"},
 		{[]string{"01", "40"}, "01"}, // a tie: the smaller code
+		{[]string{"01", "01", "40", "79"}, "01"},
+		{[]string{"01", "40", "79", ""}, "all"}, // a national register's: none holds half
 	}
 	for _, tc := range tests {
 		var fs []record.Finding
@@ -105,5 +107,26 @@ func TestFindingsProvince(t *testing.T) {
 		if got := FindingsProvince(fs); got != tc.want {
 			t.Errorf("FindingsProvince(%q) = %q, want %q", tc.codes, got, tc.want)
 		}
+	}
+}
+
+// TestTruthProvinceNational: the truth of a national register (generate
+// --province all) is of every province.
+func TestTruthProvinceNational(t *testing.T) {
+	for _, tc := range []struct{ province, want string }{
+		{"all", "all"}, {"ALL", "all"}, {"79", "79"}, {"Nghệ An", "40"}, {"", "40"},
+	} {
+		dir := t.TempDir()
+		js := `{"options": {"province": "` + tc.province + `"}}`
+		if err := os.WriteFile(filepath.Join(dir, "generate.json"), []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, ok, err := TruthProvince(filepath.Join(dir, "truth.parquet"))
+		if code != tc.want || !ok || err != nil {
+			t.Errorf("province %q: TruthProvince = %q %v %v, want %q", tc.province, code, ok, err, tc.want)
+		}
+	}
+	if ProvinceName("all") != "Toàn quốc" {
+		t.Errorf("ProvinceName(all) = %q", ProvinceName("all"))
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // National is the Options.Province of a national run: people spread over
 // every province of the 2025 list (SPEC.md, National runs).
-const National = "all"
+const National = admin.AllProvinces
 
 // IsNational reports whether province (an Options.Province) asks for a
 // national run: "all", in any case.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,11 +93,11 @@ reasons with their counts.`,
 			} else {
 				o.cfg.MaxRejectRate = r
 			}
-			if p := o.cfg.Province; p != "" {
+			if p := o.cfg.Province; p != "" && !strings.EqualFold(p, pipeline.National) {
 				if _, _, ok := admin.Default().CurrentProvince(p); !ok {
 					return usageError{localized{
-						en: fmt.Sprintf("--province %q: not a province code or name (2025 or legacy list, e.g. 40 or \"Nghệ An\")", p),
-						vi: fmt.Sprintf("--province %q: không phải mã hay tên tỉnh (danh sách 2025 hoặc trước sáp nhập, ví dụ 40 hoặc \"Nghệ An\")", p),
+						en: fmt.Sprintf("--province %q: not a province code or name (2025 or legacy list, e.g. 40 or \"Nghệ An\"), nor all", p),
+						vi: fmt.Sprintf("--province %q: không phải mã hay tên tỉnh (danh sách 2025 hoặc trước sáp nhập, ví dụ 40 hoặc \"Nghệ An\"), cũng không phải all", p),
 					}}
 				}
 			}
@@ -155,7 +156,7 @@ reasons with their counts.`,
 	f.StringVar(&o.cfg.Civil, "civil", "", "civil-status events (hộ tịch)")
 	f.StringVar(&o.cfg.Mapping, "mapping", "", "YAML file renaming input columns to the canonical names")
 	f.StringVar(&o.cfg.Encoding, "encoding", ingest.EncodingAuto, "text encoding of the inputs: auto, utf-8, tcvn3, vni or cp1258 (see README, Inputs)")
-	f.StringVar(&o.cfg.Province, "province", "", "province for addresses that name none: 2025 or legacy code, or name (default: inferred from the commune codes)")
+	f.StringVar(&o.cfg.Province, "province", "", "province for addresses that name none: 2025 or legacy code, or name, or all for a national register (default: inferred from the commune codes)")
 	f.Float64Var(&o.maxRejectRate, "max-reject-rate", pipeline.DefaultMaxRejectRate,
 		"fail, leaving --out untouched, when a larger share of a source's rows is rejected (0.05 is 5 %; 1: no limit); a source with no usable row always fails")
 	f.IntVar(&o.cfg.Workers, "workers", 0, fmt.Sprintf("worker goroutines (0: one per core, here %d; at most %d per core)", runtime.GOMAXPROCS(0), pipeline.MaxWorkersPerCPU))

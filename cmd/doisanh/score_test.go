@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/synth"
 )
 
@@ -91,5 +92,40 @@ func TestScoreCommand(t *testing.T) {
 				t.Errorf("stderr = %q, want %q", stderr, tc.warns)
 			}
 		})
+	}
+}
+
+// TestSameProvince: score refuses the truth of another province than the
+// findings', and takes a national truth (generate --province all) for a
+// national register's findings, but not for one province's.
+func TestSameProvince(t *testing.T) {
+	findings := func(codes ...string) []record.Finding {
+		var fs []record.Finding
+		for _, c := range codes {
+			fs = append(fs, record.Finding{ProvinceCode: c})
+		}
+		return fs
+	}
+	tests := []struct {
+		truth    string // generate.json's province
+		findings []record.Finding
+		err      string // in the error, "" for none
+	}{
+		{"40", findings("40", "40", ""), ""},
+		{"40", findings("01", "01"), "Thành phố Hà Nội (01)"},
+		{"all", findings("40", "01", "79", "91"), ""},
+		{"all", findings("40", "40", "40"), "Toàn quốc (all, generate.json) but the findings are of Tỉnh Nghệ An (40)"},
+		{"40", findings("40", "01", "79", "91"), "the findings are of Toàn quốc (all)"},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		js := `{"options": {"province": "` + tt.truth + `"}}`
+		if err := os.WriteFile(filepath.Join(dir, "generate.json"), []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := sameProvince(tt.findings, filepath.Join(dir, "truth.parquet"), true)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("truth %s, %d findings: %v, want %q", tt.truth, len(tt.findings), err, tt.err)
+		}
 	}
 }
