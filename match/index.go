@@ -33,11 +33,15 @@ func (b *IndexBuilder) Add(key uint64, row int32) {
 func (b *IndexBuilder) Len() int { return len(b.keys) }
 
 // Build returns an index of the pairs added so far and empties the builder,
-// which may then be reused. While building it needs about two and a half
-// times the memory of the finished index.
+// which may then be reused. While building it needs the builder's pairs
+// and a sorted copy (24 bytes a pair), then the sorted copy and the
+// fingerprints (16).
 func (b *IndexBuilder) Build() *Index {
-	keys, rows, distinct := sortByMix(b.keys, b.rows)
+	// The builder lets go of its pairs first, so that they can be freed
+	// once sortByMix has scattered them, before the fingerprints are made.
+	keys, rows := b.keys, b.rows
 	b.keys, b.rows = nil, nil
+	keys, rows, distinct := sortByMix(keys, rows)
 	return buildFingerprints(keys, rows, distinct)
 }
 

@@ -197,6 +197,7 @@ type PopulationBuilder struct {
 	rows                                  []rowStep
 	byID, byOldID, byName, byPhon, byDate IndexBuilder
 	byDup, nameFreq                       IndexBuilder
+	serial                                bool // BuilderOptions.SerialIndexes
 
 	// shared holds the strings of columns with few distinct values
 	// (commune codes, relations, villages) once each; household is the
@@ -217,6 +218,10 @@ type BuilderOptions struct {
 	// reads them back from it. The caller closes it after the
 	// Population's last use.
 	Cold *ColdFile
+	// SerialIndexes, when set, has Build sort one index at a time rather
+	// than one per core: the run is then bounded by memory, and each index
+	// sorted needs twice its final memory besides the pairs not yet sorted.
+	SerialIndexes bool
 }
 
 // NewPopulationBuilder returns a builder expecting about n rows, which
@@ -227,7 +232,8 @@ func NewPopulationBuilder(n int) *PopulationBuilder {
 
 // NewPopulationBuilderWith returns a builder expecting about n rows.
 func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
-	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{}}
+	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{},
+		serial: opt.SerialIndexes}
 	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
 	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {
 		ix.Grow(n)
@@ -364,8 +370,9 @@ func (d *dedup) grow(a *Arena) {
 
 // Build returns the finished population; the builder must not be used after.
 // The indexes are sorted side by side, one per core at a time (each needs
-// twice its final memory while it is sorted). An error writing the cold
-// file is the Population's Err.
+// twice its final memory while it is sorted), or one after the other with
+// BuilderOptions.SerialIndexes. An error writing the cold file is the
+// Population's Err.
 func (b *PopulationBuilder) Build() *Population {
 	if b.cold != nil {
 		b.cold.finish()
@@ -375,6 +382,9 @@ func (b *PopulationBuilder) Build() *Population {
 	var nameFreq *Index
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	if b.serial {
+		slots = make(chan struct{}, 1)
+	}
 	for _, job := range []struct {
 		dst **Index
 		src *IndexBuilder

@@ -2,7 +2,10 @@ package match
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
+
+	"github.com/doisanh/doisanh/normalize"
 )
 
 func TestPopulationBuilderSharesRepeatedStrings(t *testing.T) {
@@ -78,5 +81,27 @@ func TestPopulationBuilderSharesAtMostMaxShared(t *testing.T) {
 	pop := b.Build()
 	if got := pop.Str(pop.People[maxShared+5].Village); got != fmt.Sprintf("v%d", maxShared+5) {
 		t.Errorf("village past the bound = %q", got)
+	}
+}
+
+// Sorting the indexes one at a time (SerialIndexes) builds the same
+// population as sorting them side by side.
+func TestPopulationSerialIndexes(t *testing.T) {
+	build := func(opt BuilderOptions) *Population {
+		b := NewPopulationBuilderWith(0, opt)
+		for i := range 5000 {
+			b.Add(&PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("0400%08d", i%4900), OldID: fmt.Sprintf("18%07d", i%3000),
+				Name: fmt.Sprintf("Nguyễn Văn %d", i%700), NameKey: fmt.Sprintf("nguyen van %d", i%700),
+				Phonetic: fmt.Sprintf("ngwen van %d", i%700), Commune: fmt.Sprintf("%05d", 100+i%40),
+				Birth: normalize.Date{Year: int16(1950 + i%60), Month: uint8(1 + i%12), Day: uint8(1 + i%28), Precision: normalize.PrecisionDay}})
+		}
+		return b.Build()
+	}
+	side, serial := build(BuilderOptions{}), build(BuilderOptions{SerialIndexes: true})
+	if !reflect.DeepEqual(side, serial) {
+		t.Fatal("SerialIndexes builds another population")
+	}
+	if len(side.byID.fps) == 0 || len(side.byOldID.fps) == 0 || len(side.byDate.fps) == 0 {
+		t.Fatal("the test population has empty indexes")
 	}
 }

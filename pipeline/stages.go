@@ -233,6 +233,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			return 0, err
 		}
 		r.cold, opt.Cold = cold, cold
+		opt.SerialIndexes = true // a run that spills is bounded by memory: sort one index at a time
 	}
 	return readFile(ctx, r, fileJob[record.Person, personOut]{
 		path:   r.cfg.Population,
