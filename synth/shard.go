@@ -255,13 +255,16 @@ func (c nameDates) count(k uint64) int {
 // birth date keys; nil for a run of one shard, whose own index is the
 // whole register. The models are built again, identically, when the
 // shards are generated: the census costs their building time, not their
-// memory.
-func census(ctx context.Context, opts Options, geo *geography, plan []shard, workers int) (nameDates, error) {
+// memory. done, when not nil, is called (from one goroutine at a time)
+// with the number of shards counted so far, after each.
+func census(ctx context.Context, opts Options, geo *geography, plan []shard, workers int, done func(n int)) (nameDates, error) {
 	if len(plan) <= 1 {
 		return nil, nil
 	}
 	keys := make([][]uint64, len(plan))
 	next := make(chan int)
+	var mu sync.Mutex
+	counted := 0
 	var wg sync.WaitGroup
 	for range max(1, min(workers, len(plan))) {
 		wg.Go(func() {
@@ -273,6 +276,12 @@ func census(ctx context.Context, opts Options, geo *geography, plan []shard, wor
 					ks[i] = nameDateKey(m.people[i].name, m.people[i].birth)
 				}
 				keys[k] = ks
+				if done != nil {
+					mu.Lock()
+					counted++
+					done(counted)
+					mu.Unlock()
+				}
 			}
 		})
 	}

@@ -274,7 +274,13 @@ func TestCensus(t *testing.T) {
 	opts.People, opts.ShardSize, opts.Seed = 3000, 1000, 4
 	geo := testGeography()
 	plan := shards(opts)
-	names, err := census(context.Background(), opts, geo, plan, 2)
+	counted := 0
+	names, err := census(context.Background(), opts, geo, plan, 2, func(n int) {
+		if n != counted+1 {
+			t.Errorf("census counted %d after %d", n, counted)
+		}
+		counted = n
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,10 +294,13 @@ func TestCensus(t *testing.T) {
 			second = m
 		}
 	}
+	if counted != len(plan) {
+		t.Errorf("census reported %d shards counted, the run has %d", counted, len(plan))
+	}
 	if len(names) != want || !slices.IsSorted(names) {
 		t.Fatalf("census of %d keys (sorted %v), the shards build %d people", len(names), slices.IsSorted(names), want)
 	}
-	if got, err := census(context.Background(), opts, geo, plan[:1], 2); got != nil || err != nil {
+	if got, err := census(context.Background(), opts, geo, plan[:1], 2, nil); got != nil || err != nil {
 		t.Errorf("census of one shard = %d keys, %v; want none", len(got), err)
 	}
 

@@ -292,7 +292,14 @@ func generatePlan(ctx context.Context, dir string, opts Options, plan []shard, p
 	defer cancel()
 	if len(plan) > 1 {
 		t := time.Now()
-		names, err := census(ctx, opts, nil, plan, runtime.GOMAXPROCS(0))
+		// The census of a national run builds a hundred models before the
+		// first row is written: say how far it is, every tenth of the way.
+		step := max(1, len(plan)/10)
+		names, err := census(ctx, opts, nil, plan, runtime.GOMAXPROCS(0), func(n int) {
+			if n%step == 0 && n < len(plan) {
+				progress("census: %d/%d shards (%s)", n, len(plan), since(t))
+			}
+		})
 		if err != nil {
 			return Report{}, err
 		}
