@@ -21,16 +21,17 @@ const (
 // The budget of a run that keeps on disk what it can (Config.Spill): the
 // findings, the code owners and the register's birth dates as written go
 // to the temporary directory. Measured (GODEBUG=gctrace=1, whose "MB" are
-// MiB; benchmarks/RESULTS.md, 14 M under a 4 GB limit): a live heap of
-// 305-313 MiB at the peak of the 1 M province (1,003,000 people, 1.62 M
-// source rows), 3,416 MiB at 14 M (14,042,000 people, 22.7 M source
-// rows): 215-221 B a person with its source rows beside the fixed part.
-// Rounded up to 230 a person, the 1 M province's peak is under the
-// estimate, and so is the 14 M one's under a 4 GB limit less the
-// runtime's headroom (internal/memlimit.Headroom).
+// MiB; benchmarks/RESULTS.md, "The live heap at 14 M, 2026-12-07"): a live
+// heap of 287-304 MiB at the peak of the 1 M province (1,003,000 people,
+// 1.62 M source rows), 2,739 MiB at 14 M (14,042,000 people, 22.7 M
+// source rows), every stage between 2.5 and 2.8 GiB there. With 20 B a
+// source row the two give 163 B a person beside 123 MB of fixed part;
+// rounded up to 175 B and 128 MiB, both peaks are under the estimate
+// (342 MB and 3.05 GB).
 const (
-	SpilledBytesPerPerson    = 230
+	SpilledBytesPerPerson    = 175
 	SpilledBytesPerSourceRow = 20
+	SpilledBytesFixed        = 128 << 20 // BytesFixed and the readers' and spill files' buffers
 )
 
 // MemoryEstimate is the memory a run is expected to need, from the rows
@@ -71,7 +72,14 @@ func EstimateMemory(cfg Config) MemoryEstimate {
 			e.SourceRows += n
 		}
 	}
-	e.Bytes = BytesFixed + BytesPerPerson*e.People + BytesPerSourceRow*e.SourceRows
-	e.Spilled = BytesFixed + SpilledBytesPerPerson*e.People + SpilledBytesPerSourceRow*e.SourceRows
+	e.budget()
 	return e
+}
+
+// budget sets Bytes and Spilled from People and SourceRows.
+func (e *MemoryEstimate) budget() {
+	e.Bytes = BytesFixed + BytesPerPerson*e.People + BytesPerSourceRow*e.SourceRows
+	// Never more than in memory: the larger fixed part is buffers (spill
+	// files, the findings' batches) that a small run does not fill.
+	e.Spilled = min(e.Bytes, SpilledBytesFixed+SpilledBytesPerPerson*e.People+SpilledBytesPerSourceRow*e.SourceRows)
 }
