@@ -44,6 +44,7 @@ func TestMemoryBudgetCoversMeasuredPeaks(t *testing.T) {
 		peak               int64 // the largest live heap measured (gctrace)
 	}{
 		{"1 M in memory", 1_003_000, 1_620_868, false, 381 * mib},
+		{"4 M in memory", 4_012_000, 6_481_474, false, 1_170 * mib},
 		{"14 M in memory", 14_042_000, 22_687_359, false, 4_380 * mib},
 		{"1 M spilled", 1_003_000, 1_620_868, true, 304 * mib},
 		{"14 M spilled", 14_042_000, 22_687_359, true, 2_739 * mib},
