@@ -64,7 +64,8 @@ type Index struct {
 	rows     []int32
 	distinct int
 	// overflow holds the keys whose fingerprint another key of their
-	// bucket shares, with their rows; overKeys lists them by mix(key).
+	// bucket shares, with their rows; overKeys lists them in the order
+	// Build met them (by bucket, then fingerprint).
 	// Both are nearly always empty.
 	overflow map[uint64][]int32
 	overKeys []uint64

@@ -93,12 +93,6 @@ func newStyles(x *excelize.File) (xlsxStyles, error) {
 	return st, nil
 }
 
-// writeXLSX writes the fix list of commune c as a workbook to w: a summary
-// sheet, then one sheet per rule named by its Vietnamese label. Each sheet
-// has a title block (province, commune, period, run), a confidentiality
-// line, A4 landscape print setup fitted to the page width with the header
-// row repeated, and a drop-down of outcomes in "Kết quả xác minh". Every
-// value is a text cell, so IDs keep their leading zeros and dates stay text.
 // fastFlate holds DEFLATE writers at flate.BestSpeed for the workbooks'
 // zip entries, reused as archive/zip reuses its own.
 var fastFlate sync.Pool
@@ -133,6 +127,14 @@ func (p *pooledFlate) Close() error {
 	return err
 }
 
+// writeXLSX writes the fix list of commune c as a workbook to w: a summary
+// sheet, then one sheet per rule named by its Vietnamese label. Each sheet
+// has a title block (province, commune, period, run), a confidentiality
+// line, A4 landscape print setup fitted to the page width with the header
+// row repeated, and a drop-down of outcomes in "Kết quả xác minh". Every
+// value is a text cell, so IDs keep their leading zeros and dates stay text.
+// rows are the commune's fix-list rows in the order of c.idx, as its CSV
+// has them (listRows.fill).
 func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows) (err error) {
 	x := excelize.NewFile()
 	x.SetZipWriter(newZipWriter)
