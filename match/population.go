@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/doisanh/doisanh/normalize"
 )
@@ -222,6 +223,31 @@ type BuilderOptions struct {
 	// than one per core: the run is then bounded by memory, and each index
 	// sorted needs twice its final memory besides the pairs not yet sorted.
 	SerialIndexes bool
+	// People, when its capacity is not 0, is where the builder stores the
+	// people (from its first element; its length is ignored), memory the
+	// caller provides outside the Go heap such as a mapped file
+	// (PeopleIn). Rows past its capacity continue on the Go heap, all of
+	// them moved there. The caller keeps that memory valid for the
+	// Population's whole use.
+	People []Person
+}
+
+// PersonSize is the bytes one Person takes.
+const PersonSize = int(unsafe.Sizeof(Person{}))
+
+// PeopleIn returns the people b holds room for, as a slice of length 0
+// sharing b's memory (BuilderOptions.People): len(b)/PersonSize of them.
+// b must be aligned for a Person (memory from mmap is: it starts on a
+// page).
+func PeopleIn(b []byte) []Person {
+	n := len(b) / PersonSize
+	if n == 0 {
+		return nil
+	}
+	if uintptr(unsafe.Pointer(unsafe.SliceData(b)))%unsafe.Alignof(Person{}) != 0 {
+		panic("match: PeopleIn: memory not aligned for a Person")
+	}
+	return unsafe.Slice((*Person)(unsafe.Pointer(unsafe.SliceData(b))), n)[:0]
 }
 
 // NewPopulationBuilder returns a builder expecting about n rows, which
@@ -232,7 +258,11 @@ func NewPopulationBuilder(n int) *PopulationBuilder {
 
 // NewPopulationBuilderWith returns a builder expecting about n rows.
 func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
-	b := &PopulationBuilder{people: make([]Person, 0, n), arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{},
+	people := opt.People[:0]
+	if cap(people) == 0 {
+		people = make([]Person, 0, n)
+	}
+	b := &PopulationBuilder{people: people, arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{},
 		serial: opt.SerialIndexes}
 	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
 	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {

@@ -86,22 +86,62 @@ func TestPopulationBuilderSharesAtMostMaxShared(t *testing.T) {
 
 // Sorting the indexes one at a time (SerialIndexes) builds the same
 // population as sorting them side by side.
-func TestPopulationSerialIndexes(t *testing.T) {
-	build := func(opt BuilderOptions) *Population {
-		b := NewPopulationBuilderWith(0, opt)
-		for i := range 5000 {
-			b.Add(&PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("0400%08d", i%4900), OldID: fmt.Sprintf("18%07d", i%3000),
-				Name: fmt.Sprintf("Nguyễn Văn %d", i%700), NameKey: fmt.Sprintf("nguyen van %d", i%700),
-				Phonetic: fmt.Sprintf("ngwen van %d", i%700), Commune: fmt.Sprintf("%05d", 100+i%40),
-				Birth: normalize.Date{Year: int16(1950 + i%60), Month: uint8(1 + i%12), Day: uint8(1 + i%28), Precision: normalize.PrecisionDay}})
-		}
-		return b.Build()
+// testPopulation builds a population of n rows with repeated IDs, names
+// and birth dates, so that every index has groups.
+func testPopulation(n int, opt BuilderOptions) *Population {
+	b := NewPopulationBuilderWith(0, opt)
+	for i := range n {
+		b.Add(&PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("0400%08d", i%4900), OldID: fmt.Sprintf("18%07d", i%3000),
+			Name: fmt.Sprintf("Nguyễn Văn %d", i%700), NameKey: fmt.Sprintf("nguyen van %d", i%700),
+			Phonetic: fmt.Sprintf("ngwen van %d", i%700), Commune: fmt.Sprintf("%05d", 100+i%40),
+			Birth: normalize.Date{Year: int16(1950 + i%60), Month: uint8(1 + i%12), Day: uint8(1 + i%28), Precision: normalize.PrecisionDay}})
 	}
-	side, serial := build(BuilderOptions{}), build(BuilderOptions{SerialIndexes: true})
+	return b.Build()
+}
+
+func TestPopulationSerialIndexes(t *testing.T) {
+	side, serial := testPopulation(5000, BuilderOptions{}), testPopulation(5000, BuilderOptions{SerialIndexes: true})
 	if !reflect.DeepEqual(side, serial) {
 		t.Fatal("SerialIndexes builds another population")
 	}
 	if len(side.byID.fps) == 0 || len(side.byOldID.fps) == 0 || len(side.byDate.fps) == 0 {
 		t.Fatal("the test population has empty indexes")
+	}
+}
+
+// TestPopulationPeopleStorage builds populations whose people live in
+// memory the caller gives (BuilderOptions.People): the same population as
+// on the heap, in that memory while it has room, on the heap past it.
+func TestPopulationPeopleStorage(t *testing.T) {
+	const n = 5000
+	want := testPopulation(n, BuilderOptions{})
+	for _, tc := range []struct {
+		name string
+		room int
+		in   bool // the people stay in the memory given
+	}{{"room for all", n, true}, {"room to spare", n + 100, true}, {"room for some", n / 3, false}, {"room for one", 1, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := make([]byte, tc.room*PersonSize+PersonSize/2) // a part-Person tail is not used
+			storage := PeopleIn(mem)
+			if len(storage) != 0 || cap(storage) != tc.room {
+				t.Fatalf("PeopleIn: len %d cap %d, want 0 and %d", len(storage), cap(storage), tc.room)
+			}
+			got := testPopulation(n, BuilderOptions{People: storage})
+			if in := &got.People[0] == &storage[:1][0]; in != tc.in {
+				t.Errorf("people in the memory given: %v, want %v", in, tc.in)
+			}
+			if !reflect.DeepEqual(got.People, want.People) || !reflect.DeepEqual(got.byDup, want.byDup) {
+				t.Fatal("a population in given memory differs from one on the heap")
+			}
+			for i := range 50 {
+				r := int32(i * 97)
+				if g, w := got.Str(got.People[r].Name), want.Str(want.People[r].Name); g != w {
+					t.Errorf("row %d: name %q, want %q", r, g, w)
+				}
+			}
+		})
+	}
+	if PeopleIn(make([]byte, PersonSize-1)) != nil {
+		t.Error("PeopleIn of less than a Person is not nil")
 	}
 }

@@ -2,7 +2,9 @@
 // part of its data on disk instead of in memory: it is created marked as
 // doisanh's, measured, and removed whole when the run ends, whether it
 // succeeds, fails or is interrupted; a directory left by a run that was
-// killed is recognised by its mark and removed by the next run.
+// killed is recognised by its mark and removed by the next run. A file of
+// it can be mapped into memory (Dir.Map), for data that need not be on the
+// Go heap.
 package spill
 
 import (
