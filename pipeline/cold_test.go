@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/doisanh/doisanh/internal/spill"
+	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/synth"
 )
 
@@ -55,6 +57,19 @@ func TestSpillColdEquivalence(t *testing.T) {
 	}
 	if disk.TmpBytes == 0 {
 		t.Error("TmpBytes = 0 with Spill set: nothing was kept on disk")
+	}
+	// The register's people are in a mapped file (where the system maps
+	// files), as many as the register has rows.
+	if runtime.GOOS == "linux" {
+		if want := disk.Counts[0].Read * int64(match.PersonSize); disk.Counts[0].Source != "population" || disk.MappedBytes != want {
+			t.Errorf("MappedBytes = %d, want %d (%s: %d rows of %d B)", disk.MappedBytes, want, disk.Counts[0].Source, disk.Counts[0].Read, match.PersonSize)
+		}
+		if !strings.Contains(progress.String(), "register people mapped from disk") {
+			t.Errorf("no line on the mapped people in the progress:\n%s", progress.String())
+		}
+	}
+	if mem.MappedBytes != 0 {
+		t.Errorf("MappedBytes = %d in memory, want 0", mem.MappedBytes)
 	}
 	if !reflect.DeepEqual(mem.Findings, disk.Findings) {
 		n := min(len(mem.Findings), len(disk.Findings))

@@ -1,6 +1,10 @@
 package pipeline
 
-import "github.com/doisanh/doisanh/ingest"
+import (
+	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/internal/spill"
+	"github.com/doisanh/doisanh/match"
+)
 
 // The memory budget of a run: the live heap the pipeline holds at its
 // peak (linking the sources and applying the cross-record rules), per row
@@ -20,18 +24,24 @@ const (
 
 // The budget of a run that keeps on disk what it can (Config.Spill): the
 // findings, the code owners and the register's birth dates as written go
-// to the temporary directory. Measured (GODEBUG=gctrace=1, whose "MB" are
-// MiB; benchmarks/RESULTS.md, "The live heap at 14 M, 2026-12-07"): a live
-// heap of 287-304 MiB at the peak of the 1 M province (1,003,000 people,
-// 1.62 M source rows), 2,739 MiB at 14 M (14,042,000 people, 22.7 M
-// source rows), every stage between 2.5 and 2.8 GiB there. With 20 B a
-// source row the two give 163 B a person beside 123 MB of fixed part;
-// rounded up to 175 B and 128 MiB, both peaks are under the estimate
-// (342 MB and 3.05 GB).
+// to the temporary directory, and the register's people (match.Person,
+// MappedBytesPerPerson each) to a file of it mapped into memory, outside
+// the Go heap, where the system maps files (spill.CanMap). Measured
+// (GODEBUG=gctrace=1, whose "MB" are MiB; benchmarks/RESULTS.md, "The
+// live heap at 14 M, 2026-12-07"), with the people still on the heap: a
+// live heap of 287-304 MiB at the peak of the 1 M province (1,003,000
+// people, 1.62 M source rows), 2,739 MiB at 14 M (14,042,000 people,
+// 22.7 M source rows), every stage between 2.5 and 2.8 GiB there. With
+// 20 B a source row the two give 163 B a person beside 123 MB of fixed
+// part; rounded up to 175 B and 128 MiB, both peaks are under the
+// estimate (342 MB and 3.05 GB). Mapping the people takes their 72 B off
+// the heap (1 M: 219-223 MiB live; "The register leaves the heap",
+// RESULTS.md).
 const (
-	SpilledBytesPerPerson    = 175
+	SpilledBytesPerPerson    = 175 - MappedBytesPerPerson // on the heap; add MappedBytesPerPerson where nothing is mapped
 	SpilledBytesPerSourceRow = 20
 	SpilledBytesFixed        = 128 << 20 // BytesFixed and the readers' and spill files' buffers
+	MappedBytesPerPerson     = int64(match.PersonSize)
 )
 
 // MemoryEstimate is the memory a run is expected to need, from the rows
@@ -43,9 +53,13 @@ type MemoryEstimate struct {
 	// counted as 0): the need is then a lower bound.
 	Exact bool
 	// Bytes is the live heap the run is expected to reach in memory;
-	// Spilled with Config.Spill set.
+	// Spilled with Config.Spill set, beside the Mapped bytes of the
+	// register mapped from the temporary directory (0 where files are not
+	// mapped): memory that is the kernel's to page, in RAM while the
+	// machine has room for it.
 	Bytes   int64
 	Spilled int64
+	Mapped  int64
 }
 
 // EstimateMemory counts the rows of cfg's inputs (ingest.CountRows) and
@@ -81,5 +95,11 @@ func (e *MemoryEstimate) budget() {
 	e.Bytes = BytesFixed + BytesPerPerson*e.People + BytesPerSourceRow*e.SourceRows
 	// Never more than in memory: the larger fixed part is buffers (spill
 	// files, the findings' batches) that a small run does not fill.
-	e.Spilled = min(e.Bytes, SpilledBytesFixed+SpilledBytesPerPerson*e.People+SpilledBytesPerSourceRow*e.SourceRows)
+	perPerson := SpilledBytesPerPerson + MappedBytesPerPerson
+	e.Mapped = 0
+	if spill.CanMap && e.People > 0 {
+		perPerson -= MappedBytesPerPerson
+		e.Mapped = MappedBytesPerPerson * e.People
+	}
+	e.Spilled = min(e.Bytes, SpilledBytesFixed+perPerson*e.People+SpilledBytesPerSourceRow*e.SourceRows)
 }

@@ -98,6 +98,10 @@ type Result struct {
 	// TmpBytes is the largest size the run's temporary files reached
 	// (Config.Spill), 0 when it had none.
 	TmpBytes int64
+	// MappedBytes is the size of the register's people kept in a file of
+	// Config.Spill mapped into memory (outside the Go heap, the kernel's
+	// to page), 0 when they were on the heap.
+	MappedBytes int64
 
 	// Residents counts the register's living people by 2025 commune code
 	// ("" when unknown), for rates per 1,000 residents.
@@ -152,7 +156,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		{"rules", r.crossRules},
 		{"addresses", r.addresses},
 	}
-	defer r.closeCold()
+	defer r.closeDisk()
 	for _, s := range steps {
 		start := time.Now()
 		r.progressf("%s...", s.name)
@@ -187,14 +191,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if r.cold != nil {
 		r.progressf("register strings on disk: %d bytes in %s, read back %d times", r.cold.Size(), r.cold.Path(), r.cold.Reads())
 	}
+	if r.people != nil {
+		r.progressf("register people mapped from disk: %d bytes in %s", r.res.MappedBytes, r.people.Path())
+	}
 	return r.res, nil
 }
 
-// closeCold closes the register's cold file, if any; the caller removes
-// Config.Spill with it.
-func (r *run) closeCold() {
+// closeDisk closes the register's cold file and unmaps its people, if
+// any, once every stage is done with them; the caller removes
+// Config.Spill with them.
+func (r *run) closeDisk() {
 	if r.cold != nil {
 		r.cold.Close() // read-only by now: nothing to lose
+	}
+	if r.people != nil {
+		r.pop, r.builder, r.chk, r.linker = nil, nil, nil, nil // nothing may read the people now
+		r.people.Close()
 	}
 }
 
@@ -238,6 +250,7 @@ type run struct {
 	pop     *match.Population
 	builder *match.PopulationBuilder
 	cold    *match.ColdFile // the register's cold strings, when Config.Spill is set
+	people  *spill.Mapping  // the register's people, when Config.Spill is set and mapping works
 	linker  *match.Linker
 
 	// What linking keeps for the cross-record rules.

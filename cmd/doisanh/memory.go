@@ -65,6 +65,10 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 	if p.spill {
 		ui.say("memory: part of the run is kept in temporary files on disk (--spill %s); in memory alone it would need about %s",
 			mode, sizeText(est.Bytes, ui.lang))
+		if est.Mapped > 0 {
+			ui.say("memory: the register's people (%s) are mapped from a temporary file: the system keeps them in RAM while it has room",
+				sizeText(est.Mapped, ui.lang))
+		}
 	}
 	// The live heap is compared with what the runtime may use (the limit
 	// less memlimit.Headroom), not with the whole limit.
@@ -74,8 +78,37 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 	if limited && float64(p.need) > warnShare*float64(l.Heap()) {
 		ui.say("memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)", int(warnShare*100))
 	}
-	p.restore = memlimit.Apply(l)
+	if limited && p.spill && est.Mapped > 0 && p.need+est.Mapped > l.Heap() {
+		ui.say("memory: with the mapped register the run may hold more than the limit (up to %s); the system can take the mapped part back when it needs the memory",
+			sizeText(p.need+est.Mapped, ui.lang))
+	}
+	soft := goHeapLimit(l, p, est)
+	if soft != l.Heap() {
+		ui.say("memory: the Go heap is held to %s, leaving the rest to the mapped register", sizeText(soft, ui.lang))
+	}
+	p.restore = memlimit.ApplyHeap(soft)
 	return p, nil
+}
+
+// goHeapLimit is the Go runtime's soft limit for a run: what l leaves the
+// heap (Limit.Heap), less the register mapped from disk when spilling, so
+// that heap and mapped register together stay in the limit; but never
+// below a quarter above the heap the run needs, since a heap held at its
+// live size collects without end, and the mapped pages, unlike the heap,
+// can be given back to the system. On a known machine the heap also
+// leaves the mapped register and a tenth of the RAM (the system, the
+// inputs' pages) in RAM, down to the heap the run needs: a heap that
+// pushes the mapped pages out has them read back from disk one by one.
+func goHeapLimit(l memlimit.Limit, p memPlan, est pipeline.MemoryEstimate) int64 {
+	heap := l.Heap()
+	if heap == memlimit.Off || !p.spill || est.Mapped == 0 {
+		return heap
+	}
+	soft := min(heap, max(heap-est.Mapped, p.need+p.need/4))
+	if l.Machine > 0 {
+		soft = min(soft, max(p.need, l.Machine-est.Mapped-l.Machine/10))
+	}
+	return soft
 }
 
 // limitText is the limit described in the UI's language.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/doisanh/doisanh/internal/memlimit"
 	"github.com/doisanh/doisanh/pipeline"
 )
 
@@ -114,5 +115,47 @@ func TestMemoryLimit(t *testing.T) {
 				t.Errorf("memory_estimate %v, want %d", got, est.Bytes)
 			}
 		})
+	}
+}
+
+// TestGoHeapLimit: a spilling run with a mapped register gives the Go heap
+// what the limit leaves beside the mapped people, but never less than a
+// quarter above the heap it needs, nor more than the limit's heap.
+func TestGoHeapLimit(t *testing.T) {
+	const gb = 1_000_000_000
+	l := memlimit.Limit{Bytes: 4 * gb} // Heap: 3.84 GB
+	heap := l.Heap()
+	tests := []struct {
+		name   string
+		spill  bool
+		need   int64
+		mapped int64
+		want   int64
+	}{
+		{"in memory", false, 3 * gb, 0, heap},
+		{"spilled, nothing mapped", true, 2 * gb, 0, heap},
+		{"mapped part fits beside the heap", true, 2 * gb, gb, heap - gb},
+		{"mapped part does not fit", true, 3 * gb, 2 * gb, 3*gb + 3*gb/4},
+		{"need near the limit", true, 3_500_000_000, 2 * gb, heap},
+	}
+	for _, tt := range tests {
+		p := memPlan{spill: tt.spill, need: tt.need}
+		est := pipeline.MemoryEstimate{Mapped: tt.mapped}
+		if got := goHeapLimit(l, p, est); got != tt.want {
+			t.Errorf("%s: goHeapLimit = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	// On a machine of 25 GB with the default limit (18 GB for the heap),
+	// a 100 M register: the heap leaves the 7.2 GB mapped and 2.5 GB.
+	big := memlimit.Limit{Bytes: 19 * gb, Machine: 25 * gb}
+	for _, tt := range []struct {
+		need, want int64
+	}{{13_700_000_000, 25*gb - 7_200_000_000 - 25*gb/10}, {16 * gb, 16 * gb}, {5 * gb, big.Heap() - 7_200_000_000}} {
+		if got := goHeapLimit(big, memPlan{spill: true, need: tt.need}, pipeline.MemoryEstimate{Mapped: 7_200_000_000}); got != tt.want {
+			t.Errorf("25 GB machine, need %d: goHeapLimit = %d, want %d", tt.need, got, tt.want)
+		}
+	}
+	if got := goHeapLimit(memlimit.Limit{Bytes: memlimit.Off}, memPlan{spill: true, need: gb}, pipeline.MemoryEstimate{Mapped: gb}); got != memlimit.Off {
+		t.Errorf("no limit: goHeapLimit = %d, want Off", got)
 	}
 }

@@ -52,6 +52,9 @@ var viMessages = map[string]string{
 	"removed %s, left by a run that was killed":    "đã xóa %s, do một lần chạy bị dừng đột ngột để lại",
 	"temporary files: at most %s on disk, removed": "tệp tạm: tối đa %s trên đĩa, đã xóa",
 	"could not remove the temporary files %s: %v":  "không xóa được tệp tạm %s: %v",
+	"memory: the register's people (%s) are mapped from a temporary file: the system keeps them in RAM while it has room":                                                         "bộ nhớ: danh sách công dân (%s) được ánh xạ từ một tệp tạm: hệ điều hành giữ trong RAM khi còn chỗ",
+	"memory: with the mapped register the run may hold more than the limit (up to %s); the system can take the mapped part back when it needs the memory":                         "bộ nhớ: cùng phần ánh xạ, lần chạy có thể giữ quá giới hạn (tới %s); hệ điều hành lấy lại được phần ánh xạ khi cần bộ nhớ",
+	"memory: the Go heap is held to %s, leaving the rest to the mapped register":                                                                                                  "bộ nhớ: vùng nhớ Go được giữ trong %s, phần còn lại dành cho phần ánh xạ",
 	"memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)": "bộ nhớ: lần chạy cần hơn %d%% giới hạn; bộ thu gom rác sẽ làm việc nhiều và chạy chậm hơn (đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ)",
 }
 

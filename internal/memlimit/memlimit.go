@@ -183,8 +183,12 @@ func (l Limit) Heap() int64 {
 
 // Apply sets l.Heap() as the Go runtime's soft memory limit and returns a
 // function that restores the previous one.
-func Apply(l Limit) (restore func()) {
-	prev := debug.SetMemoryLimit(l.Heap())
+func Apply(l Limit) (restore func()) { return ApplyHeap(l.Heap()) }
+
+// ApplyHeap sets heap bytes (Off: none) as the Go runtime's soft memory
+// limit and returns a function that restores the previous one.
+func ApplyHeap(heap int64) (restore func()) {
+	prev := debug.SetMemoryLimit(heap)
 	return func() { debug.SetMemoryLimit(prev) }
 }
 
