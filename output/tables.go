@@ -112,17 +112,68 @@ func (d *Dir) WriteRejects(rs []record.Reject) error {
 // Parquet file). path may also name a run directory holding
 // findings.parquet.
 func ReadFindings(path string) ([]record.Finding, error) {
+	var rows []record.Finding
+	err := EachFinding(path, func(f *record.Finding) error {
+		rows = append(rows, *f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// EachFinding reads the findings of path as ReadFindings does, calling fn
+// for each in file order without holding them all: from Parquet a batch
+// at a time (fn's finding is reused after it returns). An error of fn
+// stops the reading and is returned.
+func EachFinding(path string, fn func(*record.Finding) error) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path += string(os.PathSeparator) + "findings.parquet"
 	}
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		return readFindingsCSV(path)
+		rows, err := readFindingsCSV(path)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	rows, err := parquet.ReadFile[record.Finding](path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading findings %s: %w", path, err)
+		return fmt.Errorf("reading findings %s: %w", path, err)
 	}
-	return rows, nil
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("reading findings %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("reading findings %s: %w", path, err)
+	}
+	rd := parquet.NewGenericReader[record.Finding](pf)
+	defer rd.Close()
+	batch := make([]record.Finding, 4096)
+	for {
+		clear(batch)
+		n, err := rd.Read(batch)
+		for i := range n {
+			if err := fn(&batch[i]); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading findings %s: %w", path, err)
+		}
+	}
 }
 
 // findingText returns the text fields of f in the order of findingColumns,

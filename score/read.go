@@ -175,15 +175,19 @@ func TruthProvince(truthPath string) (code string, ok bool, err error) {
 // is carried by half of them (a national register's findings).
 func FindingsProvince(findings []record.Finding) string {
 	count := map[string]int{}
-	all := 0
 	for i := range findings {
 		if p := findings[i].ProvinceCode; p != "" {
 			count[p]++
-			all++
 		}
 	}
-	best, n := "", 0
+	return provinceOf(count)
+}
+
+// provinceOf is FindingsProvince from the findings' count by province.
+func provinceOf(count map[string]int) string {
+	best, n, all := "", 0, 0
 	for p, c := range count {
+		all += c
 		if c > n || c == n && p < best {
 			best, n = p, c
 		}

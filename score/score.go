@@ -93,71 +93,135 @@ func makeKey(rule, subtype, source, sourceKey, person, related string) Key {
 
 // Compare scores findings against truth.
 func Compare(findings []record.Finding, truth []record.Truth) Result {
-	type group struct{ rule, subtype string }
-	rows := map[group]*Row{}
-	row := func(rule, subtype string) *Row {
-		g := group{rule, subtype}
-		r := rows[g]
-		if r == nil {
-			r = &Row{Rule: rule, Subtype: subtype}
-			rows[g] = r
-		}
-		return r
+	sc := NewScorer(truth)
+	for i := range findings {
+		sc.Add(&findings[i])
 	}
-	want := make(map[Key]bool, len(truth))
-	not := map[Key]bool{}
+	return sc.Result()
+}
+
+// group is one row of the table: a rule and a subtype.
+type group struct{ rule, subtype string }
+
+// Scorer scores findings against truth one finding at a time, so that a
+// national run's findings need not be held (output.EachFinding): it keeps
+// the truth and one key per distinct finding.
+type Scorer struct {
+	truth    []record.Truth
+	rows     map[group]*Row
+	want     map[Key]bool
+	not      map[Key]bool
+	seen     map[Key]bool
+	examples map[group]int
+	res      Result
+	names    map[string]string // the rules, subtypes and sources of keys, stored once
+	province map[string]int    // findings by province code (Province)
+	findings int
+}
+
+// NewScorer returns a scorer of findings against truth, which it keeps.
+func NewScorer(truth []record.Truth) *Scorer {
+	sc := &Scorer{truth: truth, rows: map[group]*Row{}, want: make(map[Key]bool, len(truth)), not: map[Key]bool{},
+		seen: map[Key]bool{}, examples: map[group]int{}, names: map[string]string{}, province: map[string]int{}}
 	for _, t := range truth {
-		k := TruthKey(t)
+		k := sc.intern(TruthKey(t))
 		if t.Expect == record.ExpectNone {
-			not[k] = true
+			sc.not[k] = true
 			continue
 		}
-		if !want[k] {
-			want[k] = true
-			row(t.Rule, t.Subtype).Truth++
+		if !sc.want[k] {
+			sc.want[k] = true
+			sc.row(t.Rule, t.Subtype).Truth++
 		}
 	}
-	res := Result{NotFindings: len(not)}
-	seen := make(map[Key]bool, len(findings))
-	examples := map[group]int{}
-	for _, f := range findings {
-		k := FindingKey(f)
-		if seen[k] {
-			continue // one defect reported twice counts once
-		}
-		seen[k] = true
-		r := row(f.Rule, f.Subtype)
-		r.Found++
-		if want[k] {
-			r.Correct++
-			continue
-		}
-		if not[k] {
-			r.Consequences++
-			res.Total.Consequences++
-			if res.Consequential == nil {
-				res.Consequential = map[Key]bool{}
-			}
-			res.Consequential[k] = true
-		}
-		if g := (group{f.Rule, f.Subtype}); examples[g] < MaxExamples {
-			examples[g]++
-			res.FalsePositives = append(res.FalsePositives, k)
-		}
+	sc.res.NotFindings = len(sc.not)
+	return sc
+}
+
+// row returns the row of a rule and subtype, adding it when new.
+func (sc *Scorer) row(rule, subtype string) *Row {
+	g := group{rule, subtype}
+	r := sc.rows[g]
+	if r == nil {
+		r = &Row{Rule: sc.name(rule), Subtype: sc.name(subtype)}
+		sc.rows[g] = r
 	}
+	return r
+}
+
+// name returns the one stored copy of s (a rule, a subtype, a source).
+func (sc *Scorer) name(s string) string {
+	if n, ok := sc.names[s]; ok {
+		return n
+	}
+	s = strings.Clone(s)
+	sc.names[s] = s
+	return s
+}
+
+// intern stores k's rule, subtype and source once, and a copy of its
+// reference (the finding it came from may be reused).
+func (sc *Scorer) intern(k Key) Key {
+	return Key{sc.name(k.Rule), sc.name(k.Subtype), sc.name(k.Source), strings.Clone(k.Ref)}
+}
+
+// Add scores one finding; f may be reused once Add returns.
+func (sc *Scorer) Add(f *record.Finding) {
+	sc.findings++
+	if p := f.ProvinceCode; p != "" {
+		sc.province[sc.name(p)]++
+	}
+	k := FindingKey(*f)
+	if sc.seen[k] {
+		return // one defect reported twice counts once
+	}
+	k = sc.intern(k)
+	sc.seen[k] = true
+	r := sc.row(f.Rule, f.Subtype)
+	r.Found++
+	if sc.want[k] {
+		r.Correct++
+		return
+	}
+	res := &sc.res
+	if sc.not[k] {
+		r.Consequences++
+		res.Total.Consequences++
+		if res.Consequential == nil {
+			res.Consequential = map[Key]bool{}
+		}
+		res.Consequential[k] = true
+	}
+	if g := (group{r.Rule, r.Subtype}); sc.examples[g] < MaxExamples {
+		sc.examples[g]++
+		res.FalsePositives = append(res.FalsePositives, k)
+	}
+}
+
+// Findings returns the number of findings added.
+func (sc *Scorer) Findings() int { return sc.findings }
+
+// Province returns the province code most findings added carry, as
+// FindingsProvince does.
+func (sc *Scorer) Province() string { return provinceOf(sc.province) }
+
+// Result returns the score of the findings added so far; the scorer must
+// not be used after.
+func (sc *Scorer) Result() Result {
+	res := sc.res
 	missed := map[group]int{}
-	for _, t := range truth {
+	for _, t := range sc.truth {
 		k := TruthKey(t)
 		if t.Expect == record.ExpectNone {
 			continue
 		}
-		if g := (group{t.Rule, t.Subtype}); !seen[k] && missed[g] < MaxExamples {
+		if g := (group{t.Rule, t.Subtype}); !sc.seen[k] && missed[g] < MaxExamples {
 			missed[g]++
-			seen[k] = true
+			sc.seen[k] = true
 			res.FalseNegatives = append(res.FalseNegatives, k)
 		}
 	}
-	for _, r := range rows {
+	for _, r := range sc.rows {
 		res.Rows = append(res.Rows, *r)
 		res.Total.Truth += r.Truth
 		res.Total.Found += r.Found

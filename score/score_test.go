@@ -1,11 +1,54 @@
 package score
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/doisanh/doisanh/record"
 )
+
+// TestScorerReusedFinding: a Scorer fed one finding struct reused for
+// every finding (output.EachFinding's batches) scores as Compare does on
+// the whole slice.
+func TestScorerReusedFinding(t *testing.T) {
+	truth := []record.Truth{
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"},
+		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "tax", SourceKey: "8000000001"},
+		{Rule: "ID_INVALID", Subtype: "CHECKSUM", Source: "population", SourceKey: "x", Expect: record.ExpectNone},
+	}
+	findings := []record.Finding{
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001", ProvinceCode: "40"},
+		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "tax", SourceKey: "8000000002", ProvinceCode: "40"},
+		{Rule: "ID_INVALID", Subtype: "CHECKSUM", Source: "population", SourceKey: "x", ProvinceCode: "01"},
+		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"},
+	}
+	want := Compare(findings, truth)
+	sc := NewScorer(truth)
+	var f record.Finding
+	for _, g := range findings {
+		// The strings of a reused batch are overwritten in place: give
+		// each finding bytes of its own, then scribble over them.
+		b := []byte(g.SourceKey)
+		f = g
+		f.SourceKey = unsafe.String(&b[0], len(b))
+		sc.Add(&f)
+		for i := range b {
+			b[i] = '#'
+		}
+	}
+	got := sc.Result()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Scorer = %+v\nCompare = %+v", got, want)
+	}
+	if sc.Findings() != 4 || sc.Province() != "40" {
+		t.Errorf("Findings %d, Province %q; want 4 and 40", sc.Findings(), sc.Province())
+	}
+	if want.Total.Correct != 1 || want.Total.Consequences != 1 || len(want.FalsePositives) != 2 {
+		t.Errorf("Compare = %+v: want 1 correct, 1 consequence, 2 false positives", want.Total)
+	}
+}
 
 func TestCompare(t *testing.T) {
 	truth := []record.Truth{

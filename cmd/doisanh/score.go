@@ -34,10 +34,8 @@ injected defect, score warns on stderr.`,
 				return usagef("score needs --findings and --truth")
 			}
 			en := langOf(cmd) == langEN
-			findings, err := output.ReadFindings(findingsPath)
-			if err != nil {
-				return err
-			}
+			// The truth first, then the findings one at a time: a national
+			// run's findings are not held.
 			truth, err := score.ReadTruth(truthPath)
 			var notTruth *score.NotTruthError
 			if errors.As(err, &notTruth) && !en {
@@ -47,18 +45,25 @@ injected defect, score warns on stderr.`,
 			if err != nil {
 				return err
 			}
-			if err := sameProvince(findings, truthPath, en); err != nil {
+			sc := score.NewScorer(truth)
+			if err := output.EachFinding(findingsPath, func(f *record.Finding) error {
+				sc.Add(f)
+				return nil
+			}); err != nil {
 				return err
 			}
-			res := score.Compare(findings, truth)
-			if len(findings) > 0 && len(truth) > 0 && res.Total.Correct == 0 {
+			if err := sameProvince(sc.Province(), truthPath, en); err != nil {
+				return err
+			}
+			res := sc.Result()
+			if sc.Findings() > 0 && len(truth) > 0 && res.Total.Correct == 0 {
 				msg := "cảnh báo: không phát hiện nào khớp với lỗi cài sẵn nào (%s phát hiện, %s lỗi cài sẵn): " +
 					"truth và kết quả có cùng một tỉnh, một lần generate không?"
 				if en {
 					msg = "warning: no finding matches any injected defect (%s findings, %s defects): " +
 						"are the truth and the findings of the same generated province?"
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "doisanh: "+msg+"\n", count(langOf(cmd), len(findings)), count(langOf(cmd), len(truth)))
+				fmt.Fprintf(cmd.ErrOrStderr(), "doisanh: "+msg+"\n", count(langOf(cmd), sc.Findings()), count(langOf(cmd), len(truth)))
 			}
 			if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 				return writeScoreJSON(cmd, res)
@@ -83,12 +88,11 @@ injected defect, score warns on stderr.`,
 // findings: the province the generator was asked for (generate.json
 // beside the truth) against the one the findings carry. A truth file
 // without generate.json is not checked.
-func sameProvince(findings []record.Finding, truthPath string, en bool) error {
+func sameProvince(fp string, truthPath string, en bool) error {
 	tp, ok, err := score.TruthProvince(truthPath)
 	if err != nil || !ok {
 		return err
 	}
-	fp := score.FindingsProvince(findings)
 	if fp == "" || fp == tp {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/doisanh/doisanh/record"
+	"github.com/doisanh/doisanh/score"
 	"github.com/doisanh/doisanh/synth"
 )
 
@@ -123,7 +124,11 @@ func TestSameProvince(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "generate.json"), []byte(js), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := sameProvince(tt.findings, filepath.Join(dir, "truth.parquet"), true)
+		sc := score.NewScorer(nil)
+		for i := range tt.findings {
+			sc.Add(&tt.findings[i])
+		}
+		err := sameProvince(sc.Province(), filepath.Join(dir, "truth.parquet"), true)
 		if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("truth %s, %d findings: %v, want %q", tt.truth, len(tt.findings), err, tt.err)
 		}
