@@ -199,6 +199,7 @@ type PopulationBuilder struct {
 	byID, byOldID, byName, byPhon, byDate IndexBuilder
 	byDup, nameFreq                       IndexBuilder
 	serial                                bool // BuilderOptions.SerialIndexes
+	grow                                  func(int) []Person
 
 	// shared holds the strings of columns with few distinct values
 	// (commune codes, relations, villages) once each; household is the
@@ -226,10 +227,17 @@ type BuilderOptions struct {
 	// People, when its capacity is not 0, is where the builder stores the
 	// people (from its first element; its length is ignored), memory the
 	// caller provides outside the Go heap such as a mapped file
-	// (PeopleIn). Rows past its capacity continue on the Go heap, all of
-	// them moved there. The caller keeps that memory valid for the
-	// Population's whole use.
+	// (PeopleIn). The caller keeps that memory valid for the Population's
+	// whole use.
 	People []Person
+	// Grow, when set, is called when People is full with the capacity
+	// wanted (a quarter more); it returns memory of that capacity or more
+	// (length 0) to which the builder moves the people and where it goes
+	// on, and which becomes the Population's: the memory before is no
+	// longer used. It returns nil when it has none, and the people then
+	// continue on the Go heap (all of them moved there), as they do
+	// without Grow.
+	Grow func(capacity int) []Person
 }
 
 // PersonSize is the bytes one Person takes.
@@ -264,6 +272,9 @@ func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
 	}
 	b := &PopulationBuilder{people: people, arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{},
 		serial: opt.SerialIndexes}
+	if cap(opt.People) > 0 {
+		b.grow = opt.Grow // the heap grows by itself
+	}
 	// Nearly every row has an ID, a name and a birth date; old IDs are fewer.
 	for _, ix := range []*IndexBuilder{&b.byID, &b.nameFreq, &b.byName, &b.byPhon, &b.byDup, &b.byDate} {
 		ix.Grow(n)
@@ -289,6 +300,9 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	}
 	if d := in.Row - int64(row); len(b.rows) == 0 || b.rows[len(b.rows)-1].delta != d {
 		b.rows = append(b.rows, rowStep{row, d})
+	}
+	if len(b.people) == cap(b.people) && b.grow != nil {
+		b.growPeople()
 	}
 	b.people = append(b.people, Person{
 		ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
@@ -320,6 +334,18 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	if in.Birth.Precision == normalize.PrecisionDay && in.Commune != "" {
 		b.byDate.Add(dateCommuneKey(in.Birth, in.Commune), row)
 	}
+}
+
+// growPeople moves the people to the memory BuilderOptions.Grow gives,
+// or leaves them where they are (append will move them to the heap) when
+// it gives none; then it is not asked again.
+func (b *PopulationBuilder) growPeople() {
+	more := b.grow(cap(b.people) + max(cap(b.people)/4, 1))
+	if cap(more) <= cap(b.people) {
+		b.grow = nil
+		return
+	}
+	b.people = append(more[:0], b.people...)
 }
 
 // addCold stores a string read only to write findings: in the cold file

@@ -141,6 +141,40 @@ func TestPopulationPeopleStorage(t *testing.T) {
 			}
 		})
 	}
+	// Grow gives more memory when the first is full; the people end in
+	// the last memory given, and once Grow has none, on the heap.
+	for _, tc := range []struct {
+		name  string
+		grows int // how many times Grow gives memory before it gives none
+		in    bool
+	}{{"grown each time", 100, true}, {"grown once, then none", 1, false}, {"none", 0, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var last []Person
+			asked := 0
+			grow := func(capacity int) []Person {
+				asked++
+				if asked > tc.grows {
+					return nil
+				}
+				if capacity <= cap(last) {
+					t.Errorf("Grow(%d) with %d already given", capacity, cap(last))
+				}
+				last = PeopleIn(make([]byte, capacity*PersonSize))
+				return last
+			}
+			last = PeopleIn(make([]byte, 700*PersonSize))
+			got := testPopulation(n, BuilderOptions{People: last, Grow: grow})
+			if in := &got.People[0] == &last[:1][0]; in != tc.in {
+				t.Errorf("people in the last memory given: %v, want %v (Grow asked %d times)", in, tc.in, asked)
+			}
+			if !reflect.DeepEqual(got.People, want.People) {
+				t.Fatal("a population moved between given memories differs from one on the heap")
+			}
+			if tc.grows == 0 && asked != 1 || tc.grows == 100 && asked < 3 {
+				t.Errorf("Grow asked %d times", asked)
+			}
+		})
+	}
 	if PeopleIn(make([]byte, PersonSize-1)) != nil {
 		t.Error("PeopleIn of less than a Person is not nil")
 	}

@@ -12,8 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/internal/spill"
 	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/synth"
 )
 
@@ -119,5 +123,56 @@ func TestSpillColdFileError(t *testing.T) {
 	_, err = Run(context.Background(), Config{Population: filepath.Join(dir, "population.parquet"), Spill: sp})
 	if err == nil || !strings.Contains(err.Error(), sp.File("register-cold.bin")) {
 		t.Fatalf("Run with its spill directory gone: error %v, want one naming %s", err, sp.File("register-cold.bin"))
+	}
+}
+
+// TestSpillMappedRegisterGrows: a CSV register with more rows than its
+// estimate (long lines first, short ones after) outgrows its mapped file:
+// the people move to larger ones, the last holds them all, and the run's
+// findings are those of a run in memory.
+func TestSpillMappedRegisterGrows(t *testing.T) {
+	if !spill.CanMap {
+		t.Skip("files are not mapped here")
+	}
+	dir := t.TempDir()
+	opts := synth.DefaultOptions()
+	opts.People, opts.Seed = 5000, 32
+	if _, err := synth.Generate(context.Background(), dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	people, err := parquet.ReadFile[record.Person](filepath.Join(dir, "population.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range people[:500] {
+		people[i].Address += strings.Repeat(" ", 2500) // the first megabyte: long lines
+	}
+	pop := writeRows(t, dir, "register", "csv", people)
+	if n, _, _ := ingest.CountRows(pop); n+n/10 >= int64(len(people)) {
+		t.Fatalf("the CSV's estimate %d is not short of its %d rows: the test would prove nothing", n, len(people))
+	}
+	run := func(sp *spill.Dir) *Result {
+		t.Helper()
+		res, err := Run(context.Background(), Config{Population: pop, Tax: filepath.Join(dir, "tax.parquet"), Spill: sp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	mem := run(nil)
+	sp, err := spill.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Remove()
+	disk := run(sp)
+	if disk.MappedBytes < int64(len(people)*match.PersonSize) {
+		t.Errorf("MappedBytes = %d, want room for all %d people (%d B)", disk.MappedBytes, len(people), len(people)*match.PersonSize)
+	}
+	if len(mem.Findings) == 0 || !reflect.DeepEqual(mem.Findings, disk.Findings) {
+		t.Errorf("%d findings in memory, %d with the register outgrowing its mapped files, or they differ", len(mem.Findings), len(disk.Findings))
+	}
+	if !reflect.DeepEqual(mem.Warnings, disk.Warnings) {
+		t.Errorf("warnings differ: %q vs %q", mem.Warnings, disk.Warnings)
 	}
 }

@@ -207,6 +207,9 @@ func (r *run) closeDisk() {
 	if r.people != nil {
 		r.pop, r.builder, r.chk, r.linker = nil, nil, nil, nil // nothing may read the people now
 		r.people.Close()
+		for _, m := range r.outgrown { // a run that failed while reading the register
+			m.Close()
+		}
 	}
 }
 
@@ -251,7 +254,10 @@ type run struct {
 	builder *match.PopulationBuilder
 	cold    *match.ColdFile // the register's cold strings, when Config.Spill is set
 	people  *spill.Mapping  // the register's people, when Config.Spill is set and mapping works
-	linker  *match.Linker
+	// outgrown are the mapped files the people moved out of when the
+	// register had more rows than counted, closed once it is built.
+	outgrown []*spill.Mapping
+	linker   *match.Linker
 
 	// What linking keeps for the cross-record rules.
 	linked rules.Linked

@@ -298,12 +298,30 @@ func (r *run) mapPeople(rows int64, opt *match.BuilderOptions) error {
 	}
 	r.people, opt.People = m, match.PeopleIn(m.Bytes())
 	r.res.MappedBytes = int64(len(m.Bytes()))
+	// A register longer than its count said (a CSV's estimate) moves to a
+	// larger mapped file; the ones before are closed once it is built.
+	opt.Grow = func(capacity int) []match.Person {
+		m, err := r.cfg.Spill.Map(fmt.Sprintf("register-people-%d.bin", len(r.outgrown)+2), int64(capacity)*int64(match.PersonSize))
+		if err != nil {
+			r.warnf("%s: the register has more rows than counted, and its people could not be given a larger mapped file (%v): "+
+				"the rest of the run keeps them in memory", r.cfg.Population, err)
+			return nil
+		}
+		r.outgrown = append(r.outgrown, r.people)
+		r.people = m
+		r.res.MappedBytes = int64(len(m.Bytes()))
+		return match.PeopleIn(m.Bytes())
+	}
 	return nil
 }
 
 func (r *run) index(context.Context) (int64, error) {
 	r.pop = r.builder.Build()
 	r.builder = nil
+	for _, m := range r.outgrown {
+		m.Close() // the people moved on to r.people
+	}
+	r.outgrown = nil
 	if err := r.pop.Err(); err != nil { // more strings than an arena holds
 		return 0, fmt.Errorf("%s: %w", r.cfg.Population, err)
 	}
