@@ -281,7 +281,7 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 			"mapping": cfg.Mapping, "province": res.Province, "workers": res.Workers, "xlsx": o.xlsx,
 			"encoding": cfg.Encoding, "max_reject_rate": cfg.RejectLimit(),
 			"memory_limit": memoryLimitValue(limit), "memory_limit_source": limit.Source, "memory_estimate": plan.need,
-			"spill": plan.spill, "tmp_bytes": res.TmpBytes,
+			"spill": plan.spill, "tmp_bytes": res.TmpBytes, "mapped_bytes": res.MappedBytes,
 		},
 		Warnings: res.Warnings,
 	}

@@ -96,6 +96,9 @@ func TestSpill(t *testing.T) {
 		if n, _ := opts["tmp_bytes"].(float64); n <= 0 {
 			t.Errorf("summary's tmp_bytes %v, want the size the temporary files reached", opts["tmp_bytes"])
 		}
+		if n, _ := opts["mapped_bytes"].(float64); spill.CanMap && (n <= 0 || n > opts["tmp_bytes"].(float64)) {
+			t.Errorf("summary's mapped_bytes %v, want the mapped people's size, part of tmp_bytes %v", opts["mapped_bytes"], opts["tmp_bytes"])
+		}
 		if left := runDirs(t, tmpDir); len(left) > 0 {
 			t.Errorf("left under --tmp-dir: %v", left)
 		}
