@@ -22,6 +22,8 @@ var viWarnings = []struct {
 		"tệp $1 $2: chỉ $3 trong $4 bản ghi dùng được ($5%) liên kết được với dữ liệu dân cư của tỉnh $6; tệp có vẻ không phải của tỉnh này ($7 bản ghi ghi xã/phường của tỉnh $8). Các phát hiện theo bản ghi của tệp ($9) không được đưa ra."},
 	{regexp.MustCompile(`^(\S+) file (.+): only (\d+) of (\d+) usable records \(([\d.]+)%\) link to the register of province (\S+); it does not look like this province's extract\. Its record findings \((.*)\) are left out\.$`),
 		"tệp $1 $2: chỉ $3 trong $4 bản ghi dùng được ($5%) liên kết được với dữ liệu dân cư của tỉnh $6; tệp có vẻ không phải của tỉnh này. Các phát hiện theo bản ghi của tệp ($7) không được đưa ra."},
+	{regexp.MustCompile(`^(.+): the register has more rows than counted, and its people could not be given a larger mapped file \((.*)\): the rest of the run keeps them in memory$`),
+		"$1: dữ liệu dân cư có nhiều dòng hơn số đã đếm, và không tạo được tệp ánh xạ lớn hơn cho danh sách công dân ($2): phần còn lại của lần chạy giữ chúng trong bộ nhớ"},
 	{regexp.MustCompile(`^--workers (\d+) is more than (\d+) per core on (\d+) cores: using (\d+)$`),
 		"--workers $1 nhiều hơn $2 mỗi lõi trên $3 lõi: dùng $4"},
 }

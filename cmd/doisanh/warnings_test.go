@@ -89,6 +89,10 @@ func TestWarningVI(t *testing.T) {
 			"was the file, or part of it, given twice? Each person is checked once.",
 			"population.csv: 900 trong 1800 dòng lặp lại một dòng trước (cùng person_id, họ tên và ngày sinh; lần đầu ở các dòng 1, 2, 3): " +
 				"tệp, hoặc một phần của tệp, bị đưa vào hai lần? Mỗi người chỉ được kiểm tra một lần."},
+		{"population.csv: the register has more rows than counted, and its people could not be given a larger mapped file " +
+			"(mapping register-people-2.bin: no space left on device): the rest of the run keeps them in memory",
+			"population.csv: dữ liệu dân cư có nhiều dòng hơn số đã đếm, và không tạo được tệp ánh xạ lớn hơn cho danh sách công dân " +
+				"(mapping register-people-2.bin: no space left on device): phần còn lại của lần chạy giữ chúng trong bộ nhớ"},
 		{"something new", "something new"},
 	}
 	for _, tt := range tests {
