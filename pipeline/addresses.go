@@ -10,6 +10,9 @@ import (
 	"github.com/doisanh/doisanh/record"
 )
 
+// addressSchema is the register's columns the addresses stage reads.
+var addressSchema = record.PersonSchema.Only("person_id", "address", "household_id")
+
 // fillAddresses gives the findings about people on the register the
 // address and household written on the register, so that an officer knows
 // where to go. The population index keeps neither (it would cost the
@@ -28,8 +31,17 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 	if len(need) == 0 {
 		return 0, nil
 	}
-	// Rejected rows were reported by the first reading: no OnReject here.
-	rd, err := ingest.Open(r.cfg.Population, record.PersonSchema, ingest.Options{Mapping: r.mapping, LegacyText: legacyText,
+	// Only the columns needed are read. A row the first reading rejected
+	// (on any column, by the reader or the pipeline) is skipped by its data
+	// row, so that it gives no finding an address; rejected rows were
+	// reported then: no OnReject here.
+	rejected := map[int64]bool{}
+	for _, rj := range r.res.Rejects {
+		if rj.Source == record.Population.String() && rj.RowNumber > 0 {
+			rejected[rj.RowNumber] = true
+		}
+	}
+	rd, err := ingest.Open(r.cfg.Population, addressSchema, ingest.Options{Mapping: r.mapping, LegacyText: legacyText,
 		Encoding: r.cfg.Encoding})
 	if err != nil {
 		return 0, err
@@ -42,6 +54,9 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 		n, err := rd.Next(buf)
 		for j := range buf[:n] {
 			p := &buf[j]
+			if len(rejected) > 0 && rejected[p.Row] {
+				continue
+			}
 			for _, i := range need[personID(p.PersonID)] {
 				f := &r.res.Findings[i]
 				if f.Address == "" {

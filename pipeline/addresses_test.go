@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/doisanh/doisanh/record"
 )
 
 // TestFindingsCarryRegisterAddress: every finding about a person on the
@@ -35,5 +38,62 @@ func TestFindingsCarryRegisterAddress(t *testing.T) {
 	}
 	if res.Residents["17842"] == 0 || res.Residents["17833"] == 0 {
 		t.Errorf("residents = %v", res.Residents)
+	}
+}
+
+// TestRejectedRowGivesNoAddress: a register row the first reading
+// rejected (here by the pipeline: a value too long; there by the reader: a
+// control character) gives no finding its address, though the addresses
+// stage reads only three columns and shares the person_id.
+func TestRejectedRowGivesNoAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bad  func(p *record.Person)
+	}{
+		{"too long", func(p *record.Person) { p.MotherName = strings.Repeat("x", maxValueLen+1) }},
+		{"control character", func(p *record.Person) { p.MotherName = "Lê\x01Thị" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := smallProvince()
+			plain, err := Run(context.Background(), s.write(t, t.TempDir(), "csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var first record.Person // a person with a finding that carries the register's address
+			for _, f := range plain.Findings {
+				for _, p := range s.population {
+					if first.PersonID == "" && f.Rule != "UNKNOWN_RESIDENCE" && p.PersonID == f.PersonID && p.Address != "" && f.Address == p.Address {
+						first = p
+					}
+				}
+			}
+			if first.PersonID == "" {
+				t.Fatal("no finding carries a register address: the test proves nothing")
+			}
+			bad := first
+			bad.Address = "Số 99 đường Sai, không phải nhà anh ấy"
+			tc.bad(&bad)
+			s.population = append([]record.Person{bad}, s.population...)
+			res, err := Run(context.Background(), s.write(t, t.TempDir(), "csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Rejects) != 1 || res.Rejects[0].RowNumber != 1 {
+				t.Fatalf("rejects %+v, want data row 1 only", res.Rejects)
+			}
+			n := 0
+			for _, f := range res.Findings {
+				if f.PersonID != first.PersonID || f.Rule == "UNKNOWN_RESIDENCE" {
+					continue
+				}
+				n++
+				if f.Address != first.Address {
+					t.Errorf("%s %s about %s: address %q, want the register's %q", f.Rule, f.Subtype, f.PersonID, f.Address, first.Address)
+				}
+			}
+			if n == 0 {
+				t.Fatalf("no finding about %s: the test proves nothing", first.PersonID)
+			}
+		})
 	}
 }

@@ -1,5 +1,7 @@
 package record
 
+import "slices"
+
 // Column describes one canonical input column of a source: its name, whether
 // a file must have it, whether an empty value makes the row unusable, and
 // where its value goes in the typed record.
@@ -28,6 +30,19 @@ func (s Schema[T]) Required() []string {
 		}
 	}
 	return names
+}
+
+// Only returns s with only the columns named, in s's order: a reader of
+// it binds, reads and checks no other column.
+func (s Schema[T]) Only(names ...string) Schema[T] {
+	o := s
+	o.Columns = nil
+	for _, c := range s.Columns {
+		if slices.Contains(names, c.Name) {
+			o.Columns = append(o.Columns, c)
+		}
+	}
+	return o
 }
 
 // PersonSchema is the population register's schema.
