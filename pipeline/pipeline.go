@@ -204,12 +204,14 @@ func (r *run) closeDisk() {
 	if r.cold != nil {
 		r.cold.Close() // read-only by now: nothing to lose
 	}
-	if r.people != nil {
+	if r.people != nil || len(r.outgrown) > 0 {
 		r.pop, r.builder, r.chk, r.linker = nil, nil, nil, nil // nothing may read the people now
+	}
+	if r.people != nil {
 		r.people.Close()
-		for _, m := range r.outgrown { // a run that failed while reading the register
-			m.Close()
-		}
+	}
+	for _, m := range r.outgrown { // a run that failed while reading the register, or could not grow its mapping
+		m.Close()
 	}
 }
 

@@ -305,6 +305,9 @@ func (r *run) mapPeople(rows int64, opt *match.BuilderOptions) error {
 		if err != nil {
 			r.warnf("%s: the register has more rows than counted, and its people could not be given a larger mapped file (%v): "+
 				"the rest of the run keeps them in memory", r.cfg.Population, err)
+			// The builder moves them to the heap now; the mapping it
+			// leaves is closed with the others.
+			r.outgrown, r.people, r.res.MappedBytes = append(r.outgrown, r.people), nil, 0
 			return nil
 		}
 		r.outgrown = append(r.outgrown, r.people)
