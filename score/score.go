@@ -140,10 +140,10 @@ func NewScorer(truth []record.Truth) *Scorer {
 
 // row returns the row of a rule and subtype, adding it when new.
 func (sc *Scorer) row(rule, subtype string) *Row {
-	g := group{rule, subtype}
+	g := group{sc.name(rule), sc.name(subtype)} // a key of its own: the finding may be reused
 	r := sc.rows[g]
 	if r == nil {
-		r = &Row{Rule: sc.name(rule), Subtype: sc.name(subtype)}
+		r = &Row{Rule: g.rule, Subtype: g.subtype}
 		sc.rows[g] = r
 	}
 	return r

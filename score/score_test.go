@@ -23,6 +23,9 @@ func TestScorerReusedFinding(t *testing.T) {
 		{Rule: "FIELD_MISMATCH", Subtype: "NAME", Source: "tax", SourceKey: "8000000002", ProvinceCode: "40"},
 		{Rule: "ID_INVALID", Subtype: "CHECKSUM", Source: "population", SourceKey: "x", ProvinceCode: "01"},
 		{Rule: "DUP_ID", Subtype: "POPULATION", Source: "population", SourceKey: "040085000001"},
+		// A subtype the truth does not hold, twice: its row is keyed by the finding's strings.
+		{Rule: "SPOUSE_CONFLICT", Subtype: "SELF", Source: "population", SourceKey: "040085000003"},
+		{Rule: "SPOUSE_CONFLICT", Subtype: "SELF", Source: "population", SourceKey: "040085000004"},
 	}
 	want := Compare(findings, truth)
 	sc := NewScorer(truth)
@@ -30,23 +33,31 @@ func TestScorerReusedFinding(t *testing.T) {
 	for _, g := range findings {
 		// The strings of a reused batch are overwritten in place: give
 		// each finding bytes of its own, then scribble over them.
-		b := []byte(g.SourceKey)
 		f = g
-		f.SourceKey = unsafe.String(&b[0], len(b))
+		var bufs [][]byte
+		for _, s := range []*string{&f.SourceKey, &f.Rule, &f.Subtype, &f.Source, &f.ProvinceCode} {
+			b := []byte(*s)
+			if len(b) > 0 {
+				*s = unsafe.String(&b[0], len(b))
+			}
+			bufs = append(bufs, b)
+		}
 		sc.Add(&f)
-		for i := range b {
-			b[i] = '#'
+		for _, b := range bufs {
+			for i := range b {
+				b[i] = '#'
+			}
 		}
 	}
 	got := sc.Result()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Scorer = %+v\nCompare = %+v", got, want)
 	}
-	if sc.Findings() != 4 || sc.Province() != "40" {
-		t.Errorf("Findings %d, Province %q; want 4 and 40", sc.Findings(), sc.Province())
+	if sc.Findings() != 6 || sc.Province() != "40" {
+		t.Errorf("Findings %d, Province %q; want 6 and 40", sc.Findings(), sc.Province())
 	}
-	if want.Total.Correct != 1 || want.Total.Consequences != 1 || len(want.FalsePositives) != 2 {
-		t.Errorf("Compare = %+v: want 1 correct, 1 consequence, 2 false positives", want.Total)
+	if want.Total.Correct != 1 || want.Total.Consequences != 1 || len(want.FalsePositives) != 4 || len(want.Rows) != 4 {
+		t.Errorf("Compare = %+v: want 1 correct, 1 consequence, 4 false positives, 4 rows", want)
 	}
 }
 
