@@ -200,6 +200,7 @@ type PopulationBuilder struct {
 	byDup, nameFreq                       IndexBuilder
 	serial                                bool // BuilderOptions.SerialIndexes
 	grow                                  func(int) []Person
+	indexed                               func(done, of int) // BuilderOptions.Indexed
 
 	// shared holds the strings of columns with few distinct values
 	// (commune codes, relations, villages) once each; household is the
@@ -238,6 +239,9 @@ type BuilderOptions struct {
 	// continue on the Go heap (all of them moved there), as they do
 	// without Grow.
 	Grow func(capacity int) []Person
+	// Indexed, when set, is called by Build each time one of its indexes
+	// is sorted, with how many are and of how many, one call at a time.
+	Indexed func(done, of int)
 }
 
 // PersonSize is the bytes one Person takes.
@@ -271,7 +275,7 @@ func NewPopulationBuilderWith(n int, opt BuilderOptions) *PopulationBuilder {
 		people = make([]Person, 0, n)
 	}
 	b := &PopulationBuilder{people: people, arena: new(Arena), cold: opt.Cold, shared: map[string]Ref{},
-		serial: opt.SerialIndexes}
+		serial: opt.SerialIndexes, indexed: opt.Indexed}
 	if cap(opt.People) > 0 {
 		b.grow = opt.Grow // the heap grows by itself
 	}
@@ -441,15 +445,24 @@ func (b *PopulationBuilder) Build() *Population {
 	if b.serial {
 		slots = make(chan struct{}, 1)
 	}
-	for _, job := range []struct {
+	jobs := []struct {
 		dst **Index
 		src *IndexBuilder
 	}{{&p.byID, &b.byID}, {&p.byOldID, &b.byOldID}, {&p.byName, &b.byName}, {&p.byPhon, &b.byPhon},
-		{&p.byDate, &b.byDate}, {&p.byDup, &b.byDup}, {&nameFreq, &b.nameFreq}} {
+		{&p.byDate, &b.byDate}, {&p.byDup, &b.byDup}, {&nameFreq, &b.nameFreq}}
+	var mu sync.Mutex
+	done := 0
+	for _, job := range jobs {
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
 			*job.dst = job.src.Build()
+			if b.indexed != nil {
+				mu.Lock()
+				done++
+				b.indexed(done, len(jobs))
+				mu.Unlock()
+			}
 		})
 	}
 	wg.Wait()

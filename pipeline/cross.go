@@ -19,12 +19,16 @@ func (r *run) crossRules(ctx context.Context) (int64, error) {
 	found := make([][]record.Finding, len(r.rules.Cross))
 	slots := make(chan struct{}, r.cfg.Workers)
 	var wg sync.WaitGroup
+	var mu sync.Mutex // one progress event at a time
 	for i, rule := range r.rules.Cross {
 		wg.Add(1)
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
 			found[i] = rule.CheckCross(r.chk, &r.linked, nil)
+			mu.Lock()
+			r.event(Progress{Stage: "rules", Part: rule.Info().Code, Done: int64(len(found[i]))})
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()

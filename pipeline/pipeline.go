@@ -284,6 +284,11 @@ type Progress struct {
 	Total    int64   // rows the source's file declares; 0 when unknown (CSV)
 	Finished bool    // the stage is over
 	Seconds  float64 // time the stage took, when Finished
+	// Part, when set, is a part of a long stage just done: an index of
+	// the register sorted ("3/7") in the index stage, a cross-record rule
+	// ("DUP_ID") in the rules stage, with its findings in Done (before the
+	// consequences of other findings are dropped), in the order they end.
+	Part string
 }
 
 func (r *run) event(p Progress) {

@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/doisanh/doisanh/rules"
 )
 
 // appendRows appends raw CSV lines to a file written by scenario.write.
@@ -183,5 +186,37 @@ func TestRelay(t *testing.T) {
 	rl.finish(1)
 	if want := []string{"a1", "a2", "b1", "b2", "c1", "c2"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("relayed %v, want %v", got, want)
+	}
+}
+
+// TestProgressParts: the long stages say what part of them is done: each
+// index sorted, in order, and each cross-record rule once.
+func TestProgressParts(t *testing.T) {
+	cfg := smallProvince().write(t, t.TempDir(), "csv")
+	var parts []string
+	var mu sync.Mutex
+	cfg.OnProgress = func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Part != "" {
+			parts = append(parts, p.Stage+" "+p.Part)
+		}
+	}
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"index 1/7", "index 2/7", "index 3/7", "index 4/7", "index 5/7", "index 6/7", "index 7/7"}
+	if len(parts) < len(want) || !reflect.DeepEqual(parts[:len(want)], want) {
+		t.Fatalf("parts %q, want the indexes %q first", parts, want)
+	}
+	var cross []string
+	for _, r := range rules.All().Cross {
+		cross = append(cross, "rules "+r.Info().Code)
+	}
+	got := slices.Clone(parts[len(want):])
+	slices.Sort(got)
+	slices.Sort(cross)
+	if !reflect.DeepEqual(got, cross) {
+		t.Errorf("rules parts %q, want one for each cross rule %q", got, cross)
 	}
 }

@@ -226,7 +226,9 @@ func inferProvince(units *admin.Units, rows []record.Person) string {
 // the person rules (rules.PersonRule) and fills the builder of the
 // population index.
 func (r *run) readPopulation(ctx context.Context) (int64, error) {
-	var opt match.BuilderOptions
+	opt := match.BuilderOptions{Indexed: func(done, of int) {
+		r.event(Progress{Stage: "index", Part: fmt.Sprintf("%d/%d", done, of)})
+	}}
 	if r.cfg.Spill != nil {
 		// The strings read only to write findings wait on disk.
 		cold, err := match.CreateColdFile(r.cfg.Spill.File("register-cold.bin"))

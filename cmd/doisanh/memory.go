@@ -83,7 +83,7 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 			sizeText(p.need+est.Mapped, ui.lang))
 	}
 	soft := goHeapLimit(l, p, est)
-	if soft != l.Heap() {
+	if l.Heap()-soft >= l.Heap()/20 { // a mapping of a few per cent is not worth a line
 		ui.say("memory: the Go heap is held to %s, leaving the rest to the mapped register", sizeText(soft, ui.lang))
 	}
 	p.restore = memlimit.ApplyHeap(soft)

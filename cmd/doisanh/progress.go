@@ -52,8 +52,10 @@ var viMessages = map[string]string{
 	"removed %s, left by a run that was killed":    "đã xóa %s, do một lần chạy bị dừng đột ngột để lại",
 	"temporary files: at most %s on disk, removed": "tệp tạm: tối đa %s trên đĩa, đã xóa",
 	"could not remove the temporary files %s: %v":  "không xóa được tệp tạm %s: %v",
-	"memory: the register's people (%s) are mapped from a temporary file: the system keeps them in RAM while it has room":                                                         "bộ nhớ: danh sách công dân (%s) được ánh xạ từ một tệp tạm: hệ điều hành giữ trong RAM khi còn chỗ",
-	"memory: with the mapped register the run may hold more than the limit (up to %s); the system can take the mapped part back when it needs the memory":                         "bộ nhớ: cùng phần ánh xạ, lần chạy có thể giữ quá giới hạn (tới %s); hệ điều hành lấy lại được phần ánh xạ khi cần bộ nhớ",
+	"memory: the register's people (%s) are mapped from a temporary file: the system keeps them in RAM while it has room":                                 "bộ nhớ: danh sách công dân (%s) được ánh xạ từ một tệp tạm: hệ điều hành giữ trong RAM khi còn chỗ",
+	"memory: with the mapped register the run may hold more than the limit (up to %s); the system can take the mapped part back when it needs the memory": "bộ nhớ: cùng phần ánh xạ, lần chạy có thể giữ quá giới hạn (tới %s); hệ điều hành lấy lại được phần ánh xạ khi cần bộ nhớ",
+	"%s: %s sorted": "%s: đã sắp xếp %s",
+	"%s: %s done":   "%s: xong %s",
 	"memory: the Go heap is held to %s, leaving the rest to the mapped register":                                                                                                  "bộ nhớ: vùng nhớ Go được giữ trong %s, phần còn lại dành cho phần ánh xạ",
 	"memory: the run needs more than %d%% of the limit; the garbage collector will work hard and the run be slower (a larger --memory-limit, if the machine has it, avoids that)": "bộ nhớ: lần chạy cần hơn %d%% giới hạn; bộ thu gom rác sẽ làm việc nhiều và chạy chậm hơn (đặt --memory-limit lớn hơn nếu máy đủ bộ nhớ)",
 }
@@ -92,7 +94,14 @@ type progressUI struct {
 	source  string // source of the bar or of the last line
 	lastPct int64  // last percentage printed as a line
 	lastN   int64
+	// began is when the current stage began: the parts of a stage
+	// (pipeline.Progress.Part) are shown only once it has run partAfter.
+	began time.Time
 }
+
+// partAfter is how long a stage runs before the parts it has done are
+// shown: a stage of a second says nothing more than its start and end.
+const partAfter = 5 * time.Second
 
 func newProgressUI(w io.Writer, lang string) *progressUI {
 	p := &progressUI{w: w, lang: lang}
@@ -190,7 +199,13 @@ func (p *progressUI) event(e pipeline.Progress) {
 		return
 	}
 	switch {
+	case e.Part != "" && time.Since(p.began) < partAfter:
+	case e.Part != "" && e.Stage == "index":
+		p.say("%s: %s sorted", p.tr(e.Stage), e.Part)
+	case e.Part != "":
+		p.say("%s: %s done", p.tr(e.Stage), e.Part)
 	case e.Source == "" && !e.Finished:
+		p.began = time.Now()
 		p.say("%s...", p.tr(e.Stage))
 	case e.Source == "":
 		p.say("%s: %s rows in %s", p.tr(e.Stage), count(p.lang, e.Done), p.seconds(e.Seconds))

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/doisanh/doisanh/pipeline"
 )
@@ -58,6 +60,33 @@ func TestProgressLines(t *testing.T) {
 		want := append(tt.want, map[string]string{langVI: "doisanh: đã ghi 1.234 danh sách xã/phường", langEN: "doisanh: wrote 1,234 fix lists"}[tt.lang])
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\n got %q\nwant %q", tt.lang, got, want)
+		}
+	}
+}
+
+// TestProgressParts: the parts of a stage are shown once it has run
+// partAfter, not before.
+func TestProgressParts(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		ran  time.Duration
+		want []string
+	}{
+		{langEN, 0, []string{"doisanh: index...", "doisanh: rules..."}},
+		{langEN, partAfter, []string{"doisanh: index...", "doisanh: index: 3/7 sorted", "doisanh: rules...", "doisanh: rules: DUP_ID done"}},
+		{langVI, partAfter, []string{"doisanh: lập chỉ mục...", "doisanh: lập chỉ mục: đã sắp xếp 3/7", "doisanh: áp dụng quy tắc...",
+			"doisanh: áp dụng quy tắc: xong DUP_ID"}},
+	} {
+		var buf bytes.Buffer
+		ui := newProgressUI(&buf, tt.lang)
+		for _, e := range []pipeline.Progress{{Stage: "index"}, {Stage: "index", Part: "3/7"}, {Stage: "rules"}, {Stage: "rules", Part: "DUP_ID", Done: 12}} {
+			ui.event(e)
+			if e.Part == "" {
+				ui.began = ui.began.Add(-tt.ran) // the stage has run that long
+			}
+		}
+		if got := strings.Split(strings.TrimSpace(buf.String()), "\n"); !slices.Equal(got, tt.want) {
+			t.Errorf("%s, stages of %v: got %q, want %q", tt.lang, tt.ran, got, tt.want)
 		}
 	}
 }
