@@ -124,9 +124,9 @@ func ReadFindings(path string) ([]record.Finding, error) {
 }
 
 // EachFinding reads the findings of path as ReadFindings does, calling fn
-// for each in file order without holding them all: from Parquet a batch
-// at a time (fn's finding is reused after it returns). An error of fn
-// stops the reading and is returned.
+// for each in file order: from Parquet a batch at a time, without holding
+// them all (fn's finding is reused after it returns); a findings.csv is
+// read whole first. An error of fn stops the reading and is returned.
 func EachFinding(path string, fn func(*record.Finding) error) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path += string(os.PathSeparator) + "findings.parquet"

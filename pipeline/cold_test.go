@@ -21,6 +21,26 @@ import (
 	"github.com/doisanh/doisanh/synth"
 )
 
+// memoryAndSpilled runs cfg in memory, then with a spill directory of its
+// own (removed when the test ends).
+func memoryAndSpilled(t *testing.T, cfg Config) (mem, disk *Result) {
+	t.Helper()
+	mem, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spill.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sp.Remove() })
+	cfg.Spill = sp
+	if disk, err = Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	return mem, disk
+}
+
 // TestSpillColdEquivalence: with Config.Spill set the register's cold
 // strings (names and birth dates as written) are kept in a file of the
 // spill directory, and the run's findings, rejects and warnings are the
@@ -32,30 +52,14 @@ func TestSpillColdEquivalence(t *testing.T) {
 	if _, err := synth.Generate(context.Background(), dir, opts); err != nil {
 		t.Fatal(err)
 	}
-	var progress bytes.Buffer
-	run := func(sp *spill.Dir) *Result {
-		t.Helper()
-		progress.Reset()
-		res, err := Run(context.Background(), Config{
-			Population: filepath.Join(dir, "population.parquet"),
-			Tax:        filepath.Join(dir, "tax.parquet"),
-			Insurance:  filepath.Join(dir, "insurance.parquet"),
-			Civil:      filepath.Join(dir, "civil.parquet"),
-			Spill:      sp,
-			Progress:   &progress,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	mem := run(nil)
-	sp, err := spill.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.Remove()
-	disk := run(sp)
+	var progress bytes.Buffer // of both runs: the lines checked are the spilled run's only
+	mem, disk := memoryAndSpilled(t, Config{
+		Population: filepath.Join(dir, "population.parquet"),
+		Tax:        filepath.Join(dir, "tax.parquet"),
+		Insurance:  filepath.Join(dir, "insurance.parquet"),
+		Civil:      filepath.Join(dir, "civil.parquet"),
+		Progress:   &progress,
+	})
 	if len(mem.Findings) == 0 {
 		t.Fatal("no findings: the comparison would prove nothing")
 	}
@@ -151,21 +155,7 @@ func TestSpillMappedRegisterGrows(t *testing.T) {
 	if n, _, _ := ingest.CountRows(pop); n+n/10 >= int64(len(people)) {
 		t.Fatalf("the CSV's estimate %d is not short of its %d rows: the test would prove nothing", n, len(people))
 	}
-	run := func(sp *spill.Dir) *Result {
-		t.Helper()
-		res, err := Run(context.Background(), Config{Population: pop, Tax: filepath.Join(dir, "tax.parquet"), Spill: sp})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res
-	}
-	mem := run(nil)
-	sp, err := spill.Create(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sp.Remove()
-	disk := run(sp)
+	mem, disk := memoryAndSpilled(t, Config{Population: pop, Tax: filepath.Join(dir, "tax.parquet")})
 	if disk.MappedBytes < int64(len(people)*match.PersonSize) {
 		t.Errorf("MappedBytes = %d, want room for all %d people (%d B)", disk.MappedBytes, len(people), len(people)*match.PersonSize)
 	}

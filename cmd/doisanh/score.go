@@ -88,7 +88,7 @@ injected defect, score warns on stderr.`,
 // findings: the province the generator was asked for (generate.json
 // beside the truth) against the one the findings carry. A truth file
 // without generate.json is not checked.
-func sameProvince(fp string, truthPath string, en bool) error {
+func sameProvince(fp, truthPath string, en bool) error {
 	tp, ok, err := score.TruthProvince(truthPath)
 	if err != nil || !ok {
 		return err

@@ -181,10 +181,6 @@ func (l Limit) Heap() int64 {
 	return l.Bytes - int64(float64(l.Bytes)*Headroom)
 }
 
-// Apply sets l.Heap() as the Go runtime's soft memory limit and returns a
-// function that restores the previous one.
-func Apply(l Limit) (restore func()) { return ApplyHeap(l.Heap()) }
-
 // ApplyHeap sets heap bytes (Off: none) as the Go runtime's soft memory
 // limit and returns a function that restores the previous one.
 func ApplyHeap(heap int64) (restore func()) {

@@ -175,11 +175,11 @@ func TestFormatAndString(t *testing.T) {
 func TestApplyRestores(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	l := Limit{Bytes: 3 << 30, Source: SourceFlag}
-	restore := Apply(l)
+	restore := ApplyHeap(l.Heap())
 	b := int64(3 << 30)
 	want := b - int64(float64(b)*Headroom)
 	if got := debug.SetMemoryLimit(-1); got != want || got != l.Heap() {
-		t.Errorf("limit after Apply = %d, want %d (Heap %d)", got, want, l.Heap())
+		t.Errorf("limit after ApplyHeap = %d, want %d (Heap %d)", got, want, l.Heap())
 	}
 	restore()
 	if got := debug.SetMemoryLimit(-1); got != before {

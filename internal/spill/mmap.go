@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+
+	"github.com/doisanh/doisanh/internal/memlimit"
 )
 
 // CanMap reports whether Dir.Map maps files on this system (Linux); it
@@ -52,7 +54,7 @@ func (d *Dir) Map(name string, size int64) (*Mapping, error) {
 		if errors.Is(err, ErrNoMapping) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("mapping %s (%s): %w", path, formatBytes(size), err)
+		return nil, fmt.Errorf("mapping %s (%s): %w", path, memlimit.Format(size), err)
 	}
 	return &Mapping{path: path, f: f, data: data}, nil
 }
@@ -78,12 +80,4 @@ func (m *Mapping) Close() error {
 		return fmt.Errorf("unmapping %s: %w", m.path, err)
 	}
 	return nil
-}
-
-// formatBytes writes n as MiB or GiB for messages.
-func formatBytes(n int64) string {
-	if n >= 1<<30 {
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
