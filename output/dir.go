@@ -26,7 +26,7 @@ type Options struct {
 	XLSX     bool             // also write each fix list as .xlsx
 	Version  string           // doisanh version, recorded in summary and manifest
 	Now      func() time.Time // clock; time.Now when nil (tests set it)
-	Progress func(msg string) // optional progress messages
+	Progress func(msg string) // optional progress messages, in English with bare counts ("wrote 1234 findings")
 }
 
 // Dir is a run directory being written. Its files go to a temporary

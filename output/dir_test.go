@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -247,5 +248,25 @@ func TestCommitWithoutPrevious(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(final, "report.html")); err != nil {
 		t.Errorf("Abort after Commit removed the result: %v", err)
+	}
+}
+
+// TestProgressBareCounts: progress messages carry bare counts, which the
+// caller groups in its reader's language ("1.234" or "1,234").
+func TestProgressBareCounts(t *testing.T) {
+	var msgs []string
+	d, err := Create(filepath.Join(t.TempDir(), "out"), Options{Progress: func(m string) { msgs = append(msgs, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Abort()
+	fs := benchFindings(1234)
+	if err := d.WriteFindings(fs, Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"wrote 0 rejects", "wrote 400 fix lists", "wrote 1234 findings"} {
+		if !slices.Contains(msgs, want) {
+			t.Errorf("no progress message %q in %q", want, msgs)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/doisanh/doisanh/internal/numfmt"
 	"os"
 	"path"
 	"slices"
@@ -409,7 +408,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 	if d.opts.XLSX {
 		files = append(files, books...)
 	}
-	d.progress("wrote %s fix lists", numfmt.VI(int64(len(communes))))
+	d.progress("wrote %d fix lists", len(communes))
 	return files, nil
 }
 

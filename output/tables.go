@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -103,7 +102,7 @@ func (d *Dir) WriteRejects(rs []record.Reject) error {
 	}
 	d.rejects = int64(len(rs))
 	d.wroteRejects = true
-	d.progress("wrote %s rejects", numfmt.VI(int64(len(rs))))
+	d.progress("wrote %d rejects", len(rs))
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/doisanh/doisanh/internal/numfmt"
 	"io"
 	"io/fs"
 	"os"
@@ -63,7 +62,7 @@ func (d *Dir) WriteFindings(fs []record.Finding, s Summary) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	d.progress("wrote %s findings", numfmt.VI(int64(len(fs))))
+	d.progress("wrote %d findings", len(fs))
 	if !slices.ContainsFunc(s.Stages, func(st Stage) bool { return st.Name == "write" }) {
 		s.Stages = append(s.Stages, Stage{Name: "write", Seconds: time.Since(d.writeStart).Seconds(), Rows: int64(len(fs))})
 	}
