@@ -45,7 +45,8 @@ type memPlan struct {
 // always (on), never (off), or when it needs more than warnShare of the
 // limit in memory (auto). A run that cannot fit even so fails before it
 // starts (with nothing written), one close to the limit is warned. It
-// applies the limit as the Go runtime's soft limit.
+// applies the limit as the Go runtime's soft limit, and lets the heap
+// grow further between collections when it has room (memlimit.GCPercent).
 func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progressUI) (memPlan, error) {
 	est := pipeline.EstimateMemory(cfg)
 	p := memPlan{est: est, need: est.Bytes, spill: mode == spillOn, restore: func() {}}
@@ -86,7 +87,9 @@ func memoryPlan(cfg pipeline.Config, l memlimit.Limit, mode string, ui *progress
 	if l.Heap()-soft >= l.Heap()/20 { // a mapping of a few per cent is not worth a line
 		ui.say("memory: the Go heap is held to %s, leaving the rest to the mapped register", sizeText(soft, ui.lang))
 	}
-	p.restore = memlimit.ApplyHeap(soft)
+	restoreHeap := memlimit.ApplyHeap(soft)
+	restoreGC := memlimit.ApplyGC(memlimit.GCPercent(soft, p.need))
+	p.restore = func() { restoreGC(); restoreHeap() }
 	return p, nil
 }
 

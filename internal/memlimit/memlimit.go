@@ -188,6 +188,35 @@ func ApplyHeap(heap int64) (restore func()) {
 	return func() { debug.SetMemoryLimit(prev) }
 }
 
+// RoomyGC is the garbage collector's target (GOGC) for a run whose heap
+// has room under its limit: the heap is collected when it has grown to
+// three times the live data, not twice. On the 1 M province that is about
+// a tenth less CPU for a peak RSS of 1.2 GB instead of 0.8 GB
+// (benchmarks/RESULTS.md, "Collecting less often").
+const RoomyGC = 200
+
+// GCPercent is the collector's target for a heap of live bytes held to
+// heap bytes (Off: no limit): RoomyGC when the heap it lets grow fits,
+// else the runtime's default 100, under which the soft limit collects
+// more often as the heap nears it.
+func GCPercent(heap, live int64) int {
+	if heap != Off && live > 0 && live <= heap/(1+RoomyGC/100) {
+		return RoomyGC
+	}
+	return 100
+}
+
+// ApplyGC sets percent as the collector's target (debug.SetGCPercent),
+// unless the GOGC environment variable chose one, and returns a function
+// that restores the previous target.
+func ApplyGC(percent int) (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(percent)
+	return func() { debug.SetGCPercent(prev) }
+}
+
 // Machine returns the memory the process may use: the RAM of
 // /proc/meminfo, or the cgroup's limit when that is smaller.
 func Machine() (int64, error) {

@@ -201,3 +201,46 @@ func TestHeap(t *testing.T) {
 		}
 	}
 }
+
+func TestGCPercent(t *testing.T) {
+	for _, tt := range []struct {
+		heap, live int64
+		want       int
+	}{
+		{18 << 30, 400 << 20, RoomyGC}, // 1 M people under the default limit
+		{3 << 30, 1 << 30, RoomyGC},    // the heap at three times the live data just fits
+		{3<<30 - 1, 1 << 30, 100},      // not quite
+		{4 << 30, 3 << 30, 100},        // a tight limit collects by itself
+		{Off, 1 << 30, 100},            // no limit: no bound on a heap grown further
+		{4 << 30, 0, 100},              // nothing known of the live data
+	} {
+		if got := GCPercent(tt.heap, tt.live); got != tt.want {
+			t.Errorf("GCPercent(%d, %d) = %d, want %d", tt.heap, tt.live, got, tt.want)
+		}
+	}
+}
+
+// gcPercent is the collector's current target.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+func TestApplyGC(t *testing.T) {
+	before := gcPercent()
+	restore := ApplyGC(RoomyGC)
+	if got := gcPercent(); got != RoomyGC {
+		t.Errorf("after ApplyGC(%d) the target is %d", RoomyGC, got)
+	}
+	restore()
+	if got := gcPercent(); got != before {
+		t.Errorf("restored target %d, want %d", got, before)
+	}
+	t.Setenv("GOGC", "50")
+	restore = ApplyGC(RoomyGC)
+	defer restore()
+	if got := gcPercent(); got != before {
+		t.Errorf("with GOGC set, ApplyGC changed the target to %d", got)
+	}
+}
