@@ -2,7 +2,6 @@ package output
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -124,23 +123,15 @@ func ReadFindings(path string) ([]record.Finding, error) {
 
 // EachFinding reads the findings of path as ReadFindings does, calling fn
 // for each in file order: from Parquet a batch at a time, without holding
-// them all (fn's finding is reused after it returns); a findings.csv is
-// read whole first. An error of fn stops the reading and is returned.
+// them all, and from a findings.csv a row at a time (fn's finding is
+// reused after it returns). An error of fn stops the reading and is
+// returned.
 func EachFinding(path string, fn func(*record.Finding) error) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path += string(os.PathSeparator) + "findings.parquet"
 	}
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		rows, err := readFindingsCSV(path)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			if err := fn(&rows[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return eachFindingCSV(path, fn)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -183,35 +174,50 @@ func findingText(f *record.Finding) []*string {
 		&f.Field, &f.PopulationValue, &f.SourceValue, nil, &f.Suggestion, &f.Address, &f.HouseholdID}
 }
 
-// readFindingsCSV reads a findings.csv as WriteFindings writes it: UTF-8
-// with or without BOM, columns found by their header.
-func readFindingsCSV(path string) ([]record.Finding, error) {
-	data, err := os.ReadFile(path)
+// eachFindingCSV reads a findings.csv (UTF-8, with or without BOM) a row
+// at a time, calling fn for each with a reused finding. Columns are found
+// by name, so a file with extra columns (or reordered ones) reads.
+func eachFindingCSV(path string, fn func(*record.Finding) error) error {
+	file, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading findings %s: %w", path, err)
+		return fmt.Errorf("reading findings %s: %w", path, err)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(bom)))).ReadAll()
+	defer file.Close()
+	br := bufio.NewReaderSize(file, 1<<16)
+	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+		br.Discard(len(bom))
+	}
+	r := csv.NewReader(br)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err == io.EOF {
+		return fmt.Errorf("reading findings %s: empty file", path)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading findings %s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("reading findings %s: empty file", path)
+		return fmt.Errorf("reading findings %s: %w", path, err)
 	}
 	at := make([]int, len(findingColumns))
 	var missing []string
 	for i, name := range findingColumns {
-		at[i] = slices.Index(rows[0], name)
+		at[i] = slices.Index(header, name)
 		if at[i] < 0 {
 			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("reading findings %s: not a findings.csv, missing columns %s", path, strings.Join(missing, ", "))
+		return fmt.Errorf("reading findings %s: not a findings.csv, missing columns %s", path, strings.Join(missing, ", "))
 	}
-	out := make([]record.Finding, len(rows)-1)
-	for n, row := range rows[1:] {
-		f := &out[n]
-		for i, p := range findingText(f) {
+	var f record.Finding
+	for n := 1; ; n++ {
+		row, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading findings %s: %w", path, err)
+		}
+		f = record.Finding{}
+		for i, p := range findingText(&f) {
 			v := csvcell.Unguard(row[at[i]])
 			if p != nil {
 				*p = v
@@ -221,10 +227,12 @@ func readFindingsCSV(path string) ([]record.Finding, error) {
 				continue
 			}
 			if f.Score, err = strconv.ParseFloat(v, 64); err != nil {
-				return nil, fmt.Errorf("reading findings %s: row %d, column %s: %q is not a number", path, n+1,
+				return fmt.Errorf("reading findings %s: row %d, column %s: %q is not a number", path, n,
 					findingColumns[i], v)
 			}
 		}
+		if err := fn(&f); err != nil {
+			return err
+		}
 	}
-	return out, nil
 }
