@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,7 +134,9 @@ func TestSpillColdFileError(t *testing.T) {
 // TestSpillMappedRegisterGrows: a CSV register with more rows than its
 // estimate (long lines first, short ones after) outgrows its mapped file:
 // the people move to larger ones, the last holds them all, and the run's
-// findings are those of a run in memory.
+// findings are those of a run in memory. When the larger file cannot be
+// made (one of its name is there already) the run is warned, keeps the
+// people on the heap, reports nothing mapped, and finds the same.
 func TestSpillMappedRegisterGrows(t *testing.T) {
 	if !spill.CanMap {
 		t.Skip("files are not mapped here")
@@ -155,14 +158,46 @@ func TestSpillMappedRegisterGrows(t *testing.T) {
 	if n, _, _ := ingest.CountRows(pop); n+n/10 >= int64(len(people)) {
 		t.Fatalf("the CSV's estimate %d is not short of its %d rows: the test would prove nothing", n, len(people))
 	}
-	mem, disk := memoryAndSpilled(t, Config{Population: pop, Tax: filepath.Join(dir, "tax.parquet")})
-	if disk.MappedBytes < int64(len(people)*match.PersonSize) {
-		t.Errorf("MappedBytes = %d, want room for all %d people (%d B)", disk.MappedBytes, len(people), len(people)*match.PersonSize)
+	cfg := Config{Population: pop, Tax: filepath.Join(dir, "tax.parquet")}
+	mem, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(mem.Findings) == 0 || !reflect.DeepEqual(mem.Findings, disk.Findings) {
-		t.Errorf("%d findings in memory, %d with the register outgrowing its mapped files, or they differ", len(mem.Findings), len(disk.Findings))
-	}
-	if !reflect.DeepEqual(mem.Warnings, disk.Warnings) {
-		t.Errorf("warnings differ: %q vs %q", mem.Warnings, disk.Warnings)
+	for _, blocked := range []bool{false, true} {
+		sp, err := spill.Create(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if blocked {
+			if err := os.WriteFile(sp.File("register-people-2.bin"), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg.Spill = sp
+		disk, err := Run(context.Background(), cfg)
+		sp.Remove()
+		if err != nil {
+			t.Fatalf("blocked %v: %v", blocked, err)
+		}
+		wantWarnings := mem.Warnings
+		switch {
+		case !blocked && disk.MappedBytes < int64(len(people)*match.PersonSize):
+			t.Errorf("MappedBytes = %d, want room for all %d people (%d B)", disk.MappedBytes, len(people), len(people)*match.PersonSize)
+		case blocked && disk.MappedBytes != 0:
+			t.Errorf("the mapping could not grow, yet MappedBytes = %d", disk.MappedBytes)
+		case blocked:
+			i := slices.IndexFunc(disk.Warnings, func(w string) bool { return strings.Contains(w, "could not be given a larger mapped file") })
+			if i < 0 || !strings.Contains(disk.Warnings[i], pop) {
+				t.Fatalf("no warning naming %s that the mapping could not grow: %q", pop, disk.Warnings)
+			}
+			wantWarnings = slices.Insert(slices.Clone(mem.Warnings), i, disk.Warnings[i])
+		}
+		if len(mem.Findings) == 0 || !reflect.DeepEqual(mem.Findings, disk.Findings) {
+			t.Errorf("blocked %v: %d findings in memory, %d with the register outgrowing its mapped file, or they differ",
+				blocked, len(mem.Findings), len(disk.Findings))
+		}
+		if !reflect.DeepEqual(wantWarnings, disk.Warnings) {
+			t.Errorf("blocked %v: warnings %q, want %q", blocked, disk.Warnings, wantWarnings)
+		}
 	}
 }
