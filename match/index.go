@@ -4,7 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // IndexBuilder collects (key, row) pairs for an Index. The zero value is
@@ -234,6 +238,28 @@ type keyRun struct {
 // fingerprint, and the keys that share a fingerprint within their bucket
 // moved to the overflow. keys is not kept.
 func buildFingerprints(keys []uint64, rows []int32, distinct int) *Index {
+	workers := runtime.GOMAXPROCS(0)
+	if len(keys) < 4*partitionPairs {
+		workers = 1
+	}
+	return buildFingerprintsOn(keys, rows, distinct, workers)
+}
+
+// fingerprintRange is one goroutine's share of buildFingerprints: the
+// buckets [lo, hi), whose pairs are [from, to) of the sorted arrays.
+type fingerprintRange struct {
+	lo, hi   int
+	from, to int
+	w        int // pairs written from from on (overflow keys leave gaps)
+	overflow map[uint64][]int32
+	overKeys []uint64
+}
+
+// buildFingerprintsOn is buildFingerprints on up to workers goroutines,
+// each taking a range of buckets: a range's pairs stay within it, moved
+// towards its start when a key leaves for the overflow, so the ranges are
+// independent; the gaps are closed after, nearly always none.
+func buildFingerprintsOn(keys []uint64, rows []int32, distinct, workers int) *Index {
 	ix := &Index{distinct: distinct}
 	if len(keys) == 0 {
 		return ix
@@ -242,14 +268,63 @@ func buildFingerprints(keys []uint64, rows []int32, distinct int) *Index {
 	nb := 1 << (64 - ix.shift)
 	ix.dir = make([]uint32, nb+1)
 	fps := make([]uint32, len(keys))
+	workers = max(1, min(workers, nb))
+	ranges := make([]fingerprintRange, workers)
+	for w := range ranges {
+		rg := &ranges[w]
+		rg.lo, rg.hi = w*nb/workers, (w+1)*nb/workers
+		rg.from = sort.Search(len(keys), func(i int) bool { return int(mix(keys[i])>>ix.shift) >= rg.lo })
+		if w > 0 {
+			ranges[w-1].to = rg.from
+		}
+	}
+	ranges[workers-1].to = len(keys)
+	var wg sync.WaitGroup
+	for w := range ranges {
+		wg.Go(func() { ix.fingerprintBuckets(&ranges[w], keys, rows, fps) })
+	}
+	wg.Wait()
+	// Close the gaps the overflow left, range by range.
+	w := 0
+	for r := range ranges {
+		rg := &ranges[r]
+		if d := rg.from - w; d != 0 {
+			copy(fps[w:], fps[rg.from:rg.from+rg.w])
+			copy(rows[w:], rows[rg.from:rg.from+rg.w])
+			for b := rg.lo; b < rg.hi; b++ {
+				ix.dir[b] -= uint32(d)
+			}
+		}
+		w += rg.w
+		for _, k := range rg.overKeys {
+			if ix.overflow == nil {
+				ix.overflow = map[uint64][]int32{}
+			}
+			ix.overflow[k] = rg.overflow[k]
+			ix.overKeys = append(ix.overKeys, k)
+		}
+	}
+	ix.dir[nb] = uint32(w)
+	ix.fps, ix.rows = fps[:w:w], rows[:w:w]
+	if w < len(keys) {
+		// Keys moved to the overflow left the arrays longer than needed.
+		ix.fps, ix.rows = slices.Clone(ix.fps), slices.Clone(ix.rows)
+	}
+	return ix
+}
+
+// fingerprintBuckets fills the directory, fingerprints and rows of the
+// buckets of rg, the keys sharing a fingerprint within a bucket going to
+// rg's overflow.
+func (ix *Index) fingerprintBuckets(rg *fingerprintRange, keys []uint64, rows []int32, fps []uint32) {
 	var runs []keyRun
 	var tmp []int32
-	w := 0 // pairs written to fps and rows (rows is compacted in place)
-	for i, b := 0, 0; b < nb; b++ {
+	w := rg.from // pairs written to fps and rows (rows is compacted in place)
+	for i, b := rg.from, rg.lo; b < rg.hi; b++ {
 		ix.dir[b] = uint32(w)
 		// The bucket's pairs are [i, end): keys sorted by mix, so one range.
 		end := i
-		for end < len(keys) && int(mix(keys[end])>>ix.shift) == b {
+		for end < rg.to && int(mix(keys[end])>>ix.shift) == b {
 			end++
 		}
 		runs = runs[:0]
@@ -285,11 +360,11 @@ func buildFingerprints(keys []uint64, rows []int32, distinct int) *Index {
 			from := src[int(run.start)-i : int(run.end)-i]
 			if (r > 0 && runs[r-1].fp == run.fp) || (r+1 < len(runs) && runs[r+1].fp == run.fp) {
 				k := keys[run.start]
-				if ix.overflow == nil {
-					ix.overflow = map[uint64][]int32{}
+				if rg.overflow == nil {
+					rg.overflow = map[uint64][]int32{}
 				}
-				ix.overflow[k] = slices.Clone(from)
-				ix.overKeys = append(ix.overKeys, k)
+				rg.overflow[k] = slices.Clone(from)
+				rg.overKeys = append(rg.overKeys, k)
 				continue
 			}
 			for j := range n {
@@ -300,19 +375,24 @@ func buildFingerprints(keys []uint64, rows []int32, distinct int) *Index {
 		}
 		i = end
 	}
-	ix.dir[nb] = uint32(w)
-	ix.fps, ix.rows = fps[:w:w], rows[:w:w]
-	if w < len(keys) {
-		// Keys moved to the overflow left the arrays longer than needed.
-		ix.fps, ix.rows = slices.Clone(ix.fps), slices.Clone(ix.rows)
-	}
-	return ix
+	rg.w = w - rg.from
 }
 
 // sortByMix returns copies of keys and rows (rows may be nil) sorted by
-// mix(key), stably, and the number of distinct keys. It scatters the pairs
-// into buckets by the top bits of mix(key) with one counting pass, then
-// sorts each (small) bucket.
+// mix(key), stably, and the number of distinct keys; keys and rows are not
+// modified. It places the pairs into buckets by the top bits of mix(key)
+// with counting scatters, then sorts each (small) bucket.
+//
+// One scatter straight into the buckets of a large index writes each pair
+// to a random place in hundreds of megabytes: a cache and TLB miss a pair.
+// Past partitionPairs pairs it scatters twice instead, first into
+// partitions by the topmost bits (few enough destinations to stay in
+// cache), then each partition into its buckets within a scratch buffer the
+// size of a partition. Both scatters keep the input order, so the result is
+// the one scatter's, and both run on all cores: the partitions are
+// independent, and the first scatter splits the input into chunks whose
+// destinations are counted beforehand. Either way it needs the copies (12
+// bytes a pair) beside the input, plus per core a scratch partition.
 func sortByMix(keys []uint64, rows []int32) ([]uint64, []int32, int) {
 	n := len(keys)
 	if uint64(n) >= math.MaxUint32 {
@@ -322,41 +402,180 @@ func sortByMix(keys []uint64, rows []int32) ([]uint64, []int32, int) {
 		return nil, nil, 0
 	}
 	shift := dirShift(n / 2)
-	nb := 1 << (64 - shift)
-	pos := make([]uint32, nb+1)
-	for _, k := range keys {
-		pos[mix(k)>>shift+1]++
+	return sortByMixParts(keys, rows, shift, partitionBits(n, 64-shift), runtime.GOMAXPROCS(0))
+}
+
+// partitionPairs is about how many pairs sortByMix puts in a partition
+// before its second scatter: 12 bytes a pair, so about 1.5 MiB, a core's
+// share of the last-level cache on small machines.
+const partitionPairs = 1 << 17
+
+// partitionBits returns how many of the bucket bits sortByMix's first
+// scatter splits n pairs by: none for an index of a partition or less, at
+// most 12 (4,096 partitions, each scattered to by every chunk).
+func partitionBits(n int, bucketBits uint) uint {
+	p := uint(0)
+	for p < 12 && p < bucketBits && n>>p > partitionPairs {
+		p++
 	}
-	for b := 1; b <= nb; b++ {
-		pos[b] += pos[b-1]
-	}
+	return p
+}
+
+// sortByMixParts is sortByMix with the buckets (mix(key)>>shift), the
+// partitions (the top pbits of mix(key)) and the goroutines chosen.
+func sortByMixParts(keys []uint64, rows []int32, shift, pbits uint, workers int) ([]uint64, []int32, int) {
+	n := len(keys)
 	outKeys := make([]uint64, n)
 	var outRows []int32
 	if rows != nil {
 		outRows = make([]int32, n)
 	}
+	if pbits == 0 {
+		var s partSorter
+		return outKeys, outRows, s.scatter(keys, rows, outKeys, outRows, shift, 64-shift)
+	}
+	parts := scatterParts(keys, rows, outKeys, outRows, 64-pbits, workers)
+	np := len(parts) - 1
+	workers = max(1, min(workers, np))
+	var next atomic.Int64
+	distinct := make([]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var s partSorter
+			for {
+				p := int(next.Add(1) - 1)
+				if p >= np {
+					return
+				}
+				lo, hi := parts[p], parts[p+1]
+				if lo == hi {
+					continue
+				}
+				k := outKeys[lo:hi]
+				var r []int32
+				if rows != nil {
+					r = outRows[lo:hi]
+				}
+				s.keys = append(s.keys[:0], k...)
+				s.rows = append(s.rows[:0], r...)
+				var sr []int32
+				if rows != nil {
+					sr = s.rows
+				}
+				distinct[w] += s.scatter(s.keys, sr, k, r, shift, 64-shift-pbits)
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, d := range distinct {
+		total += d
+	}
+	return outKeys, outRows, total
+}
+
+// scatterParts copies keys and rows into outKeys and outRows partitioned
+// by mix(key)>>pshift, stably, splitting the input among workers, and
+// returns where each partition starts (and, last, n).
+func scatterParts(keys []uint64, rows []int32, outKeys []uint64, outRows []int32, pshift uint, workers int) []int {
+	n := len(keys)
+	np := 1 << (64 - pshift)
+	if n < 4*partitionPairs {
+		workers = 1
+	}
+	workers = max(1, workers)
+	chunk := (n + workers - 1) / workers
+	// pos[w][p] counts, then is where chunk w writes its next pair of p.
+	pos := make([][]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		pos[w] = make([]int, np)
+		wg.Go(func() {
+			c := pos[w]
+			for _, k := range keys[min(n, w*chunk):min(n, (w+1)*chunk)] {
+				c[mix(k)>>pshift]++
+			}
+		})
+	}
+	wg.Wait()
+	parts := make([]int, np+1)
+	at := 0
+	for p := range np {
+		parts[p] = at
+		for w := range workers {
+			c := pos[w][p]
+			pos[w][p] = at
+			at += c
+		}
+	}
+	parts[np] = at
+	for w := range workers {
+		wg.Go(func() {
+			c := pos[w]
+			lo, hi := min(n, w*chunk), min(n, (w+1)*chunk)
+			for i, k := range keys[lo:hi] {
+				p := mix(k) >> pshift
+				q := c[p]
+				c[p]++
+				outKeys[q] = k
+				if rows != nil {
+					outRows[q] = rows[lo+i]
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return parts
+}
+
+// partSorter scatters pairs into their buckets and sorts each bucket,
+// keeping its buffers from one partition to the next.
+type partSorter struct {
+	keys []uint64
+	rows []int32
+	pos  []uint32
+	tmp  []mixPair
+}
+
+// scatter copies keys and rows into dstKeys and dstRows (rows and dstRows
+// nil together) by the low bbits of mix(key)>>shift, stably, sorts each
+// bucket by mix(key), stably, and returns the number of distinct keys.
+func (s *partSorter) scatter(keys []uint64, rows []int32, dstKeys []uint64, dstRows []int32, shift, bbits uint) int {
+	nb := 1 << bbits
+	mask := uint64(nb - 1)
+	if cap(s.pos) < nb+1 {
+		s.pos = make([]uint32, nb+1)
+	}
+	pos := s.pos[:nb+1]
+	clear(pos)
+	for _, k := range keys {
+		pos[(mix(k)>>shift)&mask+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		pos[b] += pos[b-1]
+	}
 	for i, k := range keys {
-		b := mix(k) >> shift
+		b := (mix(k) >> shift) & mask
 		p := pos[b]
 		pos[b]++
-		outKeys[p] = k
+		dstKeys[p] = k
 		if rows != nil {
-			outRows[p] = rows[i]
+			dstRows[p] = rows[i]
 		}
 	}
 	// pos[b] is now the end of bucket b.
 	distinct := 0
 	start := 0
-	var tmp []mixPair
 	for b := 0; b < nb; b++ {
 		end := int(pos[b])
-		k := outKeys[start:end]
+		k := dstKeys[start:end]
 		var r []int32
 		if rows != nil {
-			r = outRows[start:end]
+			r = dstRows[start:end]
 		}
 		if len(k) > 32 {
-			tmp = sortLarge(k, r, tmp)
+			s.tmp = sortLarge(k, r, s.tmp)
 		} else {
 			insertionSortMix(k, r)
 		}
@@ -367,7 +586,7 @@ func sortByMix(keys []uint64, rows []int32) ([]uint64, []int32, int) {
 		}
 		start = end
 	}
-	return outKeys, outRows, distinct
+	return distinct
 }
 
 type mixPair struct {

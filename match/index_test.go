@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -296,5 +297,139 @@ func TestIndexFingerprintCollision(t *testing.T) {
 	ix.Each(func(rows []int32) { all += len(rows) })
 	if all != len(ps) {
 		t.Errorf("Each visited %d rows, want %d", all, len(ps))
+	}
+}
+
+// TestSortByMixPartitioned checks that scattering through partitions, on
+// one or several goroutines, gives exactly the single scatter's order: by
+// mix(key), equal keys in the order added, with the same distinct count,
+// and leaves its input as it was.
+func TestSortByMixPartitioned(t *testing.T) {
+	tests := []struct {
+		name    string
+		n       int
+		nkeys   int
+		pbits   uint
+		workers int
+		noRows  bool
+	}{
+		{"unique 1 part bit", 20000, 1 << 40, 1, 1, false},
+		{"unique 6 bits 2 workers", 20000, 1 << 40, 6, 2, false},
+		{"dups 4 bits 3 workers", 30000, 3000, 4, 3, false},
+		{"one key, all in one partition", 5000, 1, 5, 2, false},
+		{"partitions as many as buckets", 4096, 1 << 40, 9, 2, false},
+		{"more workers than partitions", 3000, 100, 1, 8, false},
+		{"no rows", 20000, 5000, 5, 2, true},
+		{"large input, chunked first scatter", 4*partitionPairs + 1234, 1 << 20, 8, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := indexCase(uint64(tt.n), tt.n, tt.nkeys, true)
+			keys := make([]uint64, len(ps))
+			var rows []int32
+			if !tt.noRows {
+				rows = make([]int32, len(ps))
+			}
+			for i, p := range ps {
+				keys[i] = p.key
+				if rows != nil {
+					rows[i] = p.row
+				}
+			}
+			before := slices.Clone(keys)
+			shift := dirShift(tt.n / 2)
+			if tt.pbits > 64-shift {
+				t.Fatalf("case asks %d partition bits of %d bucket bits", tt.pbits, 64-shift)
+			}
+			wantK, wantR, wantD := sortByMixParts(keys, rows, shift, 0, 1)
+			gotK, gotR, gotD := sortByMixParts(keys, rows, shift, tt.pbits, tt.workers)
+			if !slices.Equal(keys, before) {
+				t.Fatal("input keys modified")
+			}
+			if gotD != wantD {
+				t.Errorf("distinct = %d, want %d", gotD, wantD)
+			}
+			if !slices.Equal(gotK, wantK) || !slices.Equal(gotR, wantR) {
+				t.Fatal("partitioned order differs from the single scatter's")
+			}
+			// The single scatter itself: sorted by mix, stable.
+			ref := slices.Clone(ps)
+			slices.SortStableFunc(ref, func(a, b pair) int { return cmp.Compare(mix(a.key), mix(b.key)) })
+			for i, p := range ref {
+				if wantK[i] != p.key || (rows != nil && wantR[i] != p.row) {
+					t.Fatalf("pair %d = (%x, %v), want (%x, %d)", i, wantK[i], wantR, p.key, p.row)
+				}
+			}
+			distinct := 0
+			for i, p := range ref {
+				if i == 0 || p.key != ref[i-1].key {
+					distinct++
+				}
+			}
+			if wantD != distinct {
+				t.Errorf("single scatter distinct = %d, want %d", wantD, distinct)
+			}
+		})
+	}
+}
+
+func TestPartitionBits(t *testing.T) {
+	tests := []struct {
+		n          int
+		bucketBits uint
+		want       uint
+	}{
+		{0, 10, 0},
+		{partitionPairs, 20, 0},
+		{partitionPairs + 1, 20, 1},
+		{100_000_000, 24, 10},
+		{1 << 40, 30, 12},
+		{1 << 30, 3, 3},
+	}
+	for _, tt := range tests {
+		if got := partitionBits(tt.n, tt.bucketBits); got != tt.want {
+			t.Errorf("partitionBits(%d, %d) = %d, want %d", tt.n, tt.bucketBits, got, tt.want)
+		}
+	}
+}
+
+// TestFingerprintsOnRanges checks that building the fingerprints on
+// several goroutines, each a range of buckets, gives the index one
+// goroutine builds, with fingerprint collisions planted in the first, a
+// middle and the last range so that the gaps they leave must be closed.
+func TestFingerprintsOnRanges(t *testing.T) {
+	ps := indexCase(5, 20000, 5000, true)
+	n := int32(len(ps))
+	for _, at := range []int{0, 7000, 13000, 19999} {
+		top := mix(ps[at].key) &^ (1<<40 - 1) // ps[at]'s bucket: at most 24 bucket bits here
+		fp := uint64(0x0bad_0000 + at)
+		for x := range uint64(3) {
+			ps = append(ps, pair{unmix(top | (0x10+x)<<32 | fp), n})
+			n++
+		}
+	}
+	keys := make([]uint64, len(ps))
+	rows := make([]int32, len(ps))
+	for i, p := range ps {
+		keys[i], rows[i] = p.key, p.row
+	}
+	sk, sr, distinct := sortByMix(keys, rows)
+	want := buildFingerprintsOn(sk, slices.Clone(sr), distinct, 1)
+	if len(want.overflow) != 12 {
+		t.Fatalf("overflow holds %d keys, want the 12 planted", len(want.overflow))
+	}
+	for _, workers := range []int{2, 3, 7} {
+		got := buildFingerprintsOn(sk, slices.Clone(sr), distinct, workers)
+		if !slices.Equal(got.dir, want.dir) || !slices.Equal(got.fps, want.fps) || !slices.Equal(got.rows, want.rows) {
+			t.Fatalf("%d workers: directory, fingerprints or rows differ from one goroutine's", workers)
+		}
+		if !slices.Equal(got.overKeys, want.overKeys) || len(got.overflow) != len(want.overflow) {
+			t.Fatalf("%d workers: overflow keys %x, want %x", workers, got.overKeys, want.overKeys)
+		}
+		for k, r := range want.overflow {
+			if !slices.Equal(got.overflow[k], r) {
+				t.Fatalf("%d workers: overflow[%#x] = %v, want %v", workers, k, got.overflow[k], r)
+			}
+		}
 	}
 }
