@@ -332,19 +332,22 @@ func (l *Linker) Compare(r *Record, row int32) Vector {
 		v[i] = Missing
 	}
 	if pk := l.pop.Str(p.NameKey); r.NameKey != "" && pk != "" {
-		switch jw := normalize.JaroWinkler(r.NameKey, pk); {
-		case r.NameKey == pk:
+		switch {
+		case r.NameKey == pk: // the common case: no similarity to compute
 			v[FieldName] = 3
 		case !givenSimilar(r.NameKey, pk):
 			// Whole-name similarity is dominated by the shared family
 			// and middle names ("Nguyễn Thị ..."): the given name decides.
 			v[FieldName] = 0
-		case jw >= 0.95:
-			v[FieldName] = 2
-		case jw >= 0.88:
-			v[FieldName] = 1
 		default:
-			v[FieldName] = 0
+			switch jw := normalize.JaroWinkler(r.NameKey, pk); {
+			case jw >= 0.95:
+				v[FieldName] = 2
+			case jw >= 0.88:
+				v[FieldName] = 1
+			default:
+				v[FieldName] = 0
+			}
 		}
 	}
 	switch normalize.CompareDates(r.Birth, p.Birth) {
