@@ -122,7 +122,7 @@ func TestArrowWrittenFile(t *testing.T) {
 	var wantRejects []record.Reject
 	for i, p := range rows {
 		w := record.Person{Row: int64(i + 1), PersonID: p.PersonID, FullName: p.FullName, BirthDate: p.BirthDate,
-			Gender: p.Gender, Address: p.Address, CommuneCode: p.CommuneCode, OldID: p.OldID}
+			Gender: p.Gender, Address: p.Address, CommuneCode: p.CommuneCode, OldID: p.OldID, UTF8: true}
 		if nullAddr(i) {
 			w.Address, w.CommuneCode = "", ""
 		}

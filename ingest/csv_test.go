@@ -32,9 +32,9 @@ func TestReadCSV(t *testing.T) {
 			name: "BOM, semicolons, CRLF, quotes",
 			file: "population_bom_semicolon.csv",
 			want: []record.Person{
-				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", Address: "Xóm 1; xã Nghi Phú", CommuneCode: "17425", Row: 1},
-				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", Address: `Khối "A", phường Vinh`, CommuneCode: "17425", Row: 2},
-				{PersonID: "001090000003", FullName: "Lê  Cường", BirthDate: "00/00/1950", Gender: "nam", Row: 3},
+				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", Address: "Xóm 1; xã Nghi Phú", CommuneCode: "17425", Row: 1, UTF8: true},
+				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", Address: `Khối "A", phường Vinh`, CommuneCode: "17425", Row: 2, UTF8: true},
+				{PersonID: "001090000003", FullName: "Lê  Cường", BirthDate: "00/00/1950", Gender: "nam", Row: 3, UTF8: true},
 			},
 			wantHeader: []string{"person_id", "full_name", "birth_date", "gender", "address", "commune_code"},
 			wantStats:  Stats{Read: 3, Used: 3},
@@ -44,8 +44,8 @@ func TestReadCSV(t *testing.T) {
 			file:    "population_mapped.csv",
 			mapping: mapping,
 			want: []record.Person{
-				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", CommuneCode: "17425", Row: 1},
-				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", CommuneCode: "17426", Row: 2},
+				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", CommuneCode: "17425", Row: 1, UTF8: true},
+				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", CommuneCode: "17426", Row: 2, UTF8: true},
 			},
 			wantHeader: []string{"person_id", "full_name", "birth_date", "gender", "commune_code"},
 			wantStats:  Stats{Read: 2, Used: 2},
@@ -54,8 +54,8 @@ func TestReadCSV(t *testing.T) {
 			name: "gzip",
 			file: "population.csv.gz",
 			want: []record.Person{
-				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", Row: 1},
-				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", Row: 2},
+				{PersonID: "001090000001", FullName: "Nguyễn Văn An", BirthDate: "01/02/1990", Gender: "Nam", Row: 1, UTF8: true},
+				{PersonID: "001090000002", FullName: "Trần Thị Bình", BirthDate: "1991", Gender: "Nữ", Row: 2, UTF8: true},
 			},
 			wantHeader: []string{"person_id", "full_name", "birth_date", "gender"},
 			wantStats:  Stats{Read: 2, Used: 2},
@@ -294,12 +294,12 @@ func TestBatchReuseClearsFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	batch := []record.Person{{PersonID: "old", Address: "stale", Status: "dead", Row: 99}}
+	batch := []record.Person{{PersonID: "old", Address: "stale", Status: "dead", Row: 99, UTF8: true}}
 	n, err := r.Next(batch)
 	if n != 1 || err != nil {
 		t.Fatalf("Next = %d, %v", n, err)
 	}
-	if want := (record.Person{PersonID: "1", FullName: "A", BirthDate: "2000", Gender: "Nam", Row: 1}); batch[0] != want {
+	if want := (record.Person{PersonID: "1", FullName: "A", BirthDate: "2000", Gender: "Nam", Row: 1, UTF8: true}); batch[0] != want {
 		t.Errorf("batch[0] = %+v, want %+v", batch[0], want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/parquet-go/parquet-go"
 )
@@ -128,7 +129,7 @@ func TestParquetMatchesCSV(t *testing.T) {
 			want := rows[:0:0]
 			for i, p := range rows {
 				if i != 10 && i != 20 {
-					p.Row = int64(i + 1)
+					p.Row, p.UTF8 = int64(i+1), true
 					want = append(want, p)
 				}
 			}
@@ -209,9 +210,9 @@ func TestParquetTypes(t *testing.T) {
 			want := []record.Person{
 				{Row: 1, PersonID: "1090000001", FullName: "Nguyễn Văn An", BirthDate: "1990-02-01", Gender: "true",
 					HouseholdID: "12345", CommuneCode: "17425", OldID: "4000000000", SpouseID: "1.5", FatherID: "-123.45",
-					MotherID: "2024-05-06T07:08:09Z", Address: "Xóm 1", Status: "-7"},
+					MotherID: "2024-05-06T07:08:09Z", Address: "Xóm 1", Status: "-7", UTF8: true},
 				{Row: 4, PersonID: "4", FullName: "Võ D", Gender: "true", HouseholdID: "1000000000000000",
-					CommuneCode: "1", SpouseID: "0", FatherID: "0.00"},
+					CommuneCode: "1", SpouseID: "0", FatherID: "0.00", UTF8: true},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("rows:\n got %+v\nwant %+v", got, want)
@@ -470,6 +471,45 @@ func TestParquetCorruptBytes(t *testing.T) {
 			}
 			if failed == 0 {
 				t.Error("no corruption was detected")
+			}
+		})
+	}
+}
+
+// TestUTF8MarksRows checks record.Person.UTF8, which lets normalisation
+// skip checking the text again: set on a row whose every value is UTF-8,
+// clear on one whose legacy-text column holds TCVN3 bytes (passed on for
+// package normalize to decode), from Parquet by both readers and from CSV.
+func TestUTF8MarksRows(t *testing.T) {
+	rows := people(300) // several batches, each with some legacy rows
+	legacy := func(i int) bool { return i%50 == 7 }
+	for i := range rows {
+		if legacy(i) {
+			rows[i].FullName = normalize.EncodeLegacy("Lê Văn Cường", normalize.EncodingTCVN3)
+			rows[i].Address = normalize.EncodeLegacy("Thôn 3, Xã Nam Hồng", normalize.EncodingTCVN3)
+		}
+	}
+	dir := t.TempDir()
+	pq, cs := filepath.Join(dir, "p.parquet"), filepath.Join(dir, "p.csv")
+	writePersons(t, pq, rows, 128)
+	writePersonsCSV(t, cs, rows, ',')
+	opts := Options{LegacyText: []string{"full_name", "address"}, BatchSize: 64}
+	for _, c := range []struct {
+		name      string
+		path      string
+		parquetGo bool
+	}{{"arrow", pq, false}, {"parquet-go", pq, true}, {"csv", cs, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			o := opts
+			o.parquetGo = c.parquetGo
+			got, _, rejects, err := readFile(t, c.path, record.PersonSchema, o)
+			if err != nil || len(rejects) != 0 || len(got) != len(rows) {
+				t.Fatalf("%v, %d rows, rejects %+v", err, len(got), rejects)
+			}
+			for i, p := range got {
+				if p.UTF8 == legacy(i) {
+					t.Errorf("row %d (%q): UTF8 = %v, want %v", i+1, p.FullName, p.UTF8, !legacy(i))
+				}
 			}
 		})
 	}

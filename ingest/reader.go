@@ -234,7 +234,8 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 	for n < limit {
 		err := r.src.read(limit-n, func(vals []string) {
 			r.stats.Read++
-			if col, reason := r.check(vals); reason != "" {
+			col, reason, valid := r.check(vals)
+			if reason != "" {
 				r.reject(col, reason, r.src.raw())
 				return
 			}
@@ -246,6 +247,9 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 			}
 			if r.schema.SetRow != nil {
 				r.schema.SetRow(p, r.stats.Read)
+			}
+			if valid && r.schema.SetUTF8 != nil {
+				r.schema.SetUTF8(p)
 			}
 			r.stats.Used++
 			n++
@@ -265,19 +269,22 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 	return n, nil
 }
 
-// check returns the column and reason that make a row unusable, or "".
-// When the file is in a legacy encoding, it first decodes every value in
-// place. Every bound column must then be valid UTF-8 without control
-// characters (other than tab and line ends), except that the
-// Options.LegacyText columns may hold legacy text (whose capitals TCVN3
-// puts on control bytes); a key column must not be blank.
-func (r *Reader[T]) check(vals []string) (col, reason string) {
+// check returns the column and reason that make a row unusable, or "",
+// and whether every value is valid UTF-8 (a usable row's values are,
+// except legacy text left for normalize to decode). When the file is in a
+// legacy encoding, it first decodes every value in place. Every bound
+// column must then be valid UTF-8 without control characters (other than
+// tab and line ends), except that the Options.LegacyText columns may hold
+// legacy text (whose capitals TCVN3 puts on control bytes); a key column
+// must not be blank.
+func (r *Reader[T]) check(vals []string) (col, reason string, valid bool) {
+	allValid := true
 	for i, c := range r.cols {
 		v := vals[i]
 		if r.enc != normalize.EncodingUnicode {
 			d, ok := normalize.DecodeAs(v, r.enc)
 			if !ok {
-				return c.name, fmt.Sprintf("not valid %s text in column %s: %s", r.enc, c.name, quoteValue(v, 60))
+				return c.name, fmt.Sprintf("not valid %s text in column %s: %s", r.enc, c.name, quoteValue(v, 60)), false
 			}
 			vals[i], v = d, d
 		} else if r.plain != nil && r.plain.plain(i) {
@@ -293,9 +300,11 @@ func (r *Reader[T]) check(vals []string) (col, reason string) {
 		}
 		if r.legacy[i] && r.enc == normalize.EncodingUnicode {
 			if ctrl < 0 {
+				allValid = allValid && valid
 				continue // legacy text or not, normalize decides
 			}
 			if _, e := normalize.DecodeLegacyText(v); e != normalize.EncodingUnicode {
+				allValid = allValid && valid
 				continue
 			}
 		}
@@ -304,16 +313,16 @@ func (r *Reader[T]) check(vals []string) (col, reason string) {
 			if r, size := utf8.DecodeRuneInString(v[ctrl:]); size > 1 {
 				ch = string(r) // a C1 control
 			}
-			return c.name, fmt.Sprintf("control character %q in column %s", ch, c.name)
+			return c.name, fmt.Sprintf("control character %q in column %s", ch, c.name), false
 		}
-		return c.name, "invalid UTF-8 in column " + c.name
+		return c.name, "invalid UTF-8 in column " + c.name, false
 	}
 	for i, c := range r.cols {
 		if c.key && strings.TrimSpace(vals[i]) == "" {
-			return c.name, "empty " + c.name
+			return c.name, "empty " + c.name, false
 		}
 	}
-	return "", ""
+	return "", "", allValid
 }
 
 // scanValue returns the index of the first control byte of v (C0 other

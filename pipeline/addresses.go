@@ -61,7 +61,7 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 				f := &r.res.Findings[i]
 				if f.Address == "" {
 					addr := p.Address
-					decodeText(textColumn{&addr, "address"}) // legacy text shown decoded, as the first reading saw it
+					decodeText(p.UTF8, textColumn{&addr, "address"}) // legacy text shown decoded, as the first reading saw it
 					// A copy: the row's text shares its batch's buffer.
 					f.Address = r.texts.own(strings.TrimSpace(addr))
 				}

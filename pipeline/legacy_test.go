@@ -81,7 +81,7 @@ func TestLegacyFreeText(t *testing.T) {
 func TestDecodeTextGender(t *testing.T) {
 	for _, in := range []string{"N\xf7", "N÷", normalize.EncodeLegacy("Nữ", normalize.EncodingVNI)} {
 		g := in
-		if v := decodeText(textColumn{&g, "gender"}); v.reason != "" {
+		if v := decodeText(false, textColumn{&g, "gender"}); v.reason != "" {
 			t.Fatalf("%q: %s", in, v.reason)
 		}
 		if got, ok := normalize.ParseGender(g); !ok || got != normalize.GenderFemale {
@@ -89,7 +89,7 @@ func TestDecodeTextGender(t *testing.T) {
 		}
 	}
 	bad := "N\xff\xfe"
-	if v := decodeText(textColumn{&bad, "address"}); v.column != "address" || v.reason == "" {
+	if v := decodeText(false, textColumn{&bad, "address"}); v.column != "address" || v.reason == "" {
 		t.Errorf("undecodable bytes: verdict %+v", v)
 	}
 }

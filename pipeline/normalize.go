@@ -91,7 +91,7 @@ type personOut struct {
 // normalizePerson normalises one population row for the index and for the
 // person rules. A row it cannot use gets a verdict with the reason.
 func normalizePerson(chk *rules.Places, places *residences, p *record.Person, out *personOut) verdict {
-	if v := decodeText(textColumn{&p.Gender, "gender"}, textColumn{&p.Status, "status"},
+	if v := decodeText(p.UTF8, textColumn{&p.Gender, "gender"}, textColumn{&p.Status, "status"},
 		textColumn{&p.Address, "address"}, textColumn{&p.Relation, "relation"},
 		textColumn{&p.ResidenceType, "residence_type"}, textColumn{&p.BirthRegProvince, "birth_reg_province"}); v.reason != "" {
 		return v
@@ -108,11 +108,11 @@ func normalizePerson(chk *rules.Places, places *residences, p *record.Person, ou
 	if !ok {
 		return verdict{"unknown status " + quote(p.Status), "status"}
 	}
-	name, shownName, reason := readName(p.FullName)
+	name, shownName, reason := readName(p.FullName, p.UTF8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
-	if v := otherNames(nameColumn{p.FatherName, "father_name"}, nameColumn{p.MotherName, "mother_name"},
+	if v := otherNames(p.UTF8, nameColumn{p.FatherName, "father_name"}, nameColumn{p.MotherName, "mother_name"},
 		nameColumn{p.SpouseName, "spouse_name"}); v.reason != "" {
 		return v
 	}
@@ -137,13 +137,16 @@ type nameColumn struct{ value, column string }
 
 // otherNames checks the names a row carries besides its subject's
 // (parents, spouse, partner): only bytes that are neither UTF-8 nor a
-// legacy encoding make the row unusable.
-func otherNames(cols ...nameColumn) verdict {
+// legacy encoding make the row unusable (none when valid, as for decodeText).
+func otherNames(valid bool, cols ...nameColumn) verdict {
+	if valid {
+		return verdict{}
+	}
 	for _, c := range cols {
 		if utf8.ValidString(c.value) {
 			continue
 		}
-		if _, _, reason := readName(c.value); reason != "" {
+		if _, _, reason := readName(c.value, false); reason != "" {
 			return verdict{reason, c.column}
 		}
 	}
@@ -167,15 +170,17 @@ var legacyText = []string{"full_name", "spouse_name", "father_name", "mother_nam
 // decodeText replaces legacy-encoded free text, raw or mis-read as
 // Windows-1252 ("N÷" is TCVN3 for "Nữ"), by its Unicode reading, so that
 // it parses and shows decoded in the outputs. Bytes that are neither
-// UTF-8 nor legacy Vietnamese make the row unusable.
-func decodeText(cols ...textColumn) verdict {
+// UTF-8 nor legacy Vietnamese make the row unusable; valid says the reader
+// found every value of the row valid UTF-8 (record.Person.UTF8), so that
+// they need not be checked again.
+func decodeText(valid bool, cols ...textColumn) verdict {
 	for _, c := range cols {
 		d, enc := normalize.DecodeLegacyText(*c.value)
 		if enc != normalize.EncodingUnicode {
 			*c.value = d
 			continue
 		}
-		if !utf8.ValidString(d) {
+		if !valid && !utf8.ValidString(d) {
 			return verdict{"invalid UTF-8 that is not TCVN3, VNI or Windows-1258 text in column " + c.column +
 				": " + quote(d), c.column}
 		}
@@ -190,13 +195,13 @@ func quote(s string) string { return strconv.Quote(ingest.Printable(s)) }
 // Windows-1258). Legacy text, raw or mis-read as Windows-1252 ("NguyÔn"),
 // is shown decoded in the outputs; other names as written. A name with no
 // letters, or bytes that decode to nothing Vietnamese, makes the row
-// unusable.
-func readName(raw string) (name normalize.Name, shown, reason string) {
+// unusable; valid is as for decodeText.
+func readName(raw string, valid bool) (name normalize.Name, shown, reason string) {
 	name = normalize.ParseName(raw)
 	shown = raw
 	if name.Encoding != normalize.EncodingUnicode {
 		shown = name.Display
-	} else if !utf8.ValidString(raw) {
+	} else if !valid && !utf8.ValidString(raw) {
 		return name, "", "invalid UTF-8 that is not TCVN3, VNI or Windows-1258 text"
 	}
 	if name.Key == "" {
@@ -230,12 +235,13 @@ type sourceFields struct {
 	src                                         record.Source
 	key, id, name, birth, gender, address, code string
 	status                                      string
+	utf8                                        bool // every value valid UTF-8 (record.Person.UTF8)
 }
 
 // normalizeSource turns a tax or insurance row into a record ready to link.
 // A row it cannot use gets a verdict with the reason.
 func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord) verdict {
-	if v := decodeText(textColumn{&f.gender, "gender"}, textColumn{&f.status, "status"},
+	if v := decodeText(f.utf8, textColumn{&f.gender, "gender"}, textColumn{&f.status, "status"},
 		textColumn{&f.address, "address"}); v.reason != "" {
 		return v
 	}
@@ -251,7 +257,7 @@ func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord)
 	if !ok {
 		return verdict{"unknown status " + quote(f.status), "status"}
 	}
-	name, shownName, reason := readName(f.name)
+	name, shownName, reason := readName(f.name, f.utf8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
@@ -276,7 +282,7 @@ type civilEvent struct {
 // normalizeCivil normalises one civil event. An event it cannot use gets a
 // verdict with the reason.
 func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) verdict {
-	if v := decodeText(textColumn{&e.EventType, "event_type"},
+	if v := decodeText(e.UTF8, textColumn{&e.EventType, "event_type"},
 		textColumn{&e.SubjectGender, "subject_gender"}); v.reason != "" {
 		return v
 	}
@@ -306,11 +312,11 @@ func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) ve
 		return verdict{"unknown gender " + quote(e.SubjectGender), "subject_gender"}
 	}
 	commune := sourceCommune(chk, e.RegCommuneCode, "")
-	subjectName, shown, reason := readName(e.SubjectName)
+	subjectName, shown, reason := readName(e.SubjectName, e.UTF8)
 	if reason != "" && e.SubjectName != "" {
 		return verdict{reason, "subject_name"}
 	}
-	if v := otherNames(nameColumn{e.PartnerName, "partner_name"}, nameColumn{e.FatherName, "father_name"},
+	if v := otherNames(e.UTF8, nameColumn{e.PartnerName, "partner_name"}, nameColumn{e.FatherName, "father_name"},
 		nameColumn{e.MotherName, "mother_name"}); v.reason != "" {
 		return v
 	}
@@ -322,7 +328,7 @@ func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) ve
 	out.ev.SubjectName = shown // decoded when legacy-encoded
 	if typ == record.EventMarriage || typ == record.EventDivorce {
 		pid, pkind := sourceID(e.PartnerID)
-		pn, _, _ := readName(e.PartnerName)
+		pn, _, _ := readName(e.PartnerName, e.UTF8)
 		out.partner = match.Record{ID: pid, IDKind: pkind, NameKey: pn.Key, Phonetic: pn.Phonetic}
 	}
 	return verdict{}

@@ -19,11 +19,11 @@ const trainSample = 20_000
 // taxFields and insuranceFields are what the linking of a tax or an
 // insurance row looks at.
 func taxFields(t *record.TaxRecord) sourceFields {
-	return sourceFields{record.Tax, t.TaxCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status}
+	return sourceFields{record.Tax, t.TaxCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status, t.UTF8}
 }
 
 func insuranceFields(t *record.InsuranceRecord) sourceFields {
-	return sourceFields{record.Insurance, t.InsuranceCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status}
+	return sourceFields{record.Insurance, t.InsuranceCode, t.IDNumber, t.FullName, t.BirthDate, t.Gender, t.Address, t.CommuneCode, t.Status, t.UTF8}
 }
 
 // train fits the linking model on the first trainSample usable records of

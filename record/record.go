@@ -42,7 +42,10 @@ func ParseSource(s string) (Source, error) {
 
 // Person is one row of the residence register (population).
 type Person struct {
-	Row              int64  `parquet:"-"` // 1-based data row in its file (header not counted)
+	Row int64 `parquet:"-"` // 1-based data row in its file (header not counted)
+	// UTF8 is set by the reader when every value of the row is valid UTF-8;
+	// false, a legacy-text column may hold bytes that normalize decodes.
+	UTF8             bool   `parquet:"-"`
 	PersonID         string `parquet:"person_id"`
 	OldID            string `parquet:"old_id"`
 	FullName         string `parquet:"full_name"`
@@ -66,6 +69,7 @@ type Person struct {
 // TaxRecord is one row of the tax authority's extract.
 type TaxRecord struct {
 	Row         int64  `parquet:"-"`
+	UTF8        bool   `parquet:"-"` // as Person.UTF8
 	TaxCode     string `parquet:"tax_code"`
 	IDNumber    string `parquet:"id_number"`
 	FullName    string `parquet:"full_name"`
@@ -79,6 +83,7 @@ type TaxRecord struct {
 // InsuranceRecord is one row of the social-insurance (BHXH/BHYT) extract.
 type InsuranceRecord struct {
 	Row           int64  `parquet:"-"`
+	UTF8          bool   `parquet:"-"` // as Person.UTF8
 	InsuranceCode string `parquet:"insurance_code"`
 	IDNumber      string `parquet:"id_number"`
 	FullName      string `parquet:"full_name"`
@@ -93,6 +98,7 @@ type InsuranceRecord struct {
 // CivilEvent is one registered civil-status event.
 type CivilEvent struct {
 	Row              int64  `parquet:"-"`
+	UTF8             bool   `parquet:"-"` // as Person.UTF8
 	EventID          string `parquet:"event_id"`
 	EventType        string `parquet:"event_type"` // birth, marriage, death, divorce
 	EventDate        string `parquet:"event_date"`

@@ -19,6 +19,10 @@ type Schema[T any] struct {
 	// SetRow stores the 1-based data row number in the record; Row returns it.
 	SetRow func(*T, int64)
 	Row    func(*T) int64
+	// SetUTF8, when set, is called for a record whose every value the
+	// reader found valid UTF-8, to mark it so (the records' UTF8 field):
+	// normalisation need not check the values again.
+	SetUTF8 func(*T)
 }
 
 // Required returns the names of the columns a file must have.
@@ -47,9 +51,10 @@ func (s Schema[T]) Only(names ...string) Schema[T] {
 
 // PersonSchema is the population register's schema.
 var PersonSchema = Schema[Person]{
-	Source: Population,
-	SetRow: func(p *Person, row int64) { p.Row = row },
-	Row:    func(p *Person) int64 { return p.Row },
+	Source:  Population,
+	SetRow:  func(p *Person, row int64) { p.Row = row },
+	Row:     func(p *Person) int64 { return p.Row },
+	SetUTF8: func(p *Person) { p.UTF8 = true },
 	Columns: []Column[Person]{
 		{"person_id", true, true, func(p *Person) *string { return &p.PersonID }},
 		{"old_id", false, false, func(p *Person) *string { return &p.OldID }},
@@ -74,9 +79,10 @@ var PersonSchema = Schema[Person]{
 
 // TaxSchema is the tax extract's schema.
 var TaxSchema = Schema[TaxRecord]{
-	Source: Tax,
-	SetRow: func(r *TaxRecord, row int64) { r.Row = row },
-	Row:    func(r *TaxRecord) int64 { return r.Row },
+	Source:  Tax,
+	SetRow:  func(r *TaxRecord, row int64) { r.Row = row },
+	Row:     func(r *TaxRecord) int64 { return r.Row },
+	SetUTF8: func(r *TaxRecord) { r.UTF8 = true },
 	Columns: []Column[TaxRecord]{
 		{"tax_code", true, true, func(r *TaxRecord) *string { return &r.TaxCode }},
 		{"id_number", false, false, func(r *TaxRecord) *string { return &r.IDNumber }},
@@ -91,9 +97,10 @@ var TaxSchema = Schema[TaxRecord]{
 
 // InsuranceSchema is the social-insurance extract's schema.
 var InsuranceSchema = Schema[InsuranceRecord]{
-	Source: Insurance,
-	SetRow: func(r *InsuranceRecord, row int64) { r.Row = row },
-	Row:    func(r *InsuranceRecord) int64 { return r.Row },
+	Source:  Insurance,
+	SetRow:  func(r *InsuranceRecord, row int64) { r.Row = row },
+	Row:     func(r *InsuranceRecord) int64 { return r.Row },
+	SetUTF8: func(r *InsuranceRecord) { r.UTF8 = true },
 	Columns: []Column[InsuranceRecord]{
 		{"insurance_code", true, true, func(r *InsuranceRecord) *string { return &r.InsuranceCode }},
 		{"id_number", false, false, func(r *InsuranceRecord) *string { return &r.IDNumber }},
@@ -109,9 +116,10 @@ var InsuranceSchema = Schema[InsuranceRecord]{
 
 // CivilSchema is the civil-status register's schema.
 var CivilSchema = Schema[CivilEvent]{
-	Source: Civil,
-	SetRow: func(e *CivilEvent, row int64) { e.Row = row },
-	Row:    func(e *CivilEvent) int64 { return e.Row },
+	Source:  Civil,
+	SetRow:  func(e *CivilEvent, row int64) { e.Row = row },
+	Row:     func(e *CivilEvent) int64 { return e.Row },
+	SetUTF8: func(e *CivilEvent) { e.UTF8 = true },
 	Columns: []Column[CivilEvent]{
 		{"event_id", true, true, func(e *CivilEvent) *string { return &e.EventID }},
 		{"event_type", true, true, func(e *CivilEvent) *string { return &e.EventType }},
