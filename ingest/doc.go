@@ -75,7 +75,9 @@
 // not read as legacy text, as TCVN3 puts capitals on bytes 0x01-0x17),
 // when a value is not valid in the file's forced legacy encoding,
 // or when a key column is blank. Only the first problem of a row is
-// reported. Reject.RowNumber is the 1-based data row (the header is not
+// reported. A row kept whose every value is valid UTF-8 is marked so
+// (record.Schema.SetUTF8: the records' UTF8 field), so that normalisation
+// checks only the rows whose legacy-text columns hold other bytes. Reject.RowNumber is the 1-based data row (the header is not
 // counted; for Parquet, the row's index in the file plus one); Reject.Raw is
 // the row's fields joined with the file's delimiter (for Parquet, the mapped
 // columns in schema order joined with ','), with invalid UTF-8 bytes and
