@@ -14,7 +14,9 @@ import (
 // strings live in the Population's arena (or, for the one read only to
 // write findings, in its cold file: BuilderOptions.Cold), so millions of rows
 // cost the garbage collector nothing to scan. Its data row in the
-// population file is Population.Row.
+// population file is Population.Row. Name, NameKey and RawName are stored
+// once each in a Population: two of these Refs are equal exactly when their
+// strings are, so they compare without reading the arena.
 type Person struct {
 	ID        Ref // person_id digits (canonical 12 digits when valid)
 	OldID     Ref // old CMND digits

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -177,5 +178,51 @@ func TestPopulationPeopleStorage(t *testing.T) {
 	}
 	if PeopleIn(make([]byte, PersonSize-1)) != nil {
 		t.Error("PeopleIn of less than a Person is not nil")
+	}
+}
+
+// TestPopulationNameRefs checks the contract on Person that callers rely
+// on to compare names without reading the arena: two people's Name,
+// NameKey and RawName Refs are equal exactly when their strings are,
+// across all three fields, with the cold file on or off.
+func TestPopulationNameRefs(t *testing.T) {
+	for _, cold := range []bool{false, true} {
+		var opt BuilderOptions
+		if cold {
+			c, err := CreateColdFile(filepath.Join(t.TempDir(), "cold"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			opt.Cold = c
+		}
+		b := NewPopulationBuilderWith(0, opt)
+		for i := range 3000 {
+			name := fmt.Sprintf("Nguyễn Văn %d", i%97)
+			raw := name
+			if i%5 == 0 {
+				raw = fmt.Sprintf("NGUYEN VAN %d", i%13)
+			}
+			b.Add(&PersonInput{Row: int64(i + 1), ID: fmt.Sprintf("0400%08d", i), Name: name, RawName: raw,
+				NameKey: fmt.Sprintf("nguyen van %d", i%89), RawBirth: "1990"})
+		}
+		p := b.Build()
+		if err := p.Err(); err != nil {
+			t.Fatal(err)
+		}
+		refs := func(q *Person) [3]Ref { return [3]Ref{q.Name, q.NameKey, q.RawName} }
+		for i := 0; i < p.Len(); i += 7 {
+			for j := i + 1; j < p.Len(); j += 11 {
+				ri, rj := refs(&p.People[i]), refs(&p.People[j])
+				for x := range ri {
+					for y := range rj {
+						if (ri[x] == rj[y]) != (p.Str(ri[x]) == p.Str(rj[y])) {
+							t.Fatalf("cold %v: rows %d, %d fields %d, %d: Refs %d, %d for %q, %q", cold, i, j, x, y,
+								ri[x], rj[y], p.Str(ri[x]), p.Str(rj[y]))
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -248,7 +248,8 @@ func candidatePairs(pop *match.Population, repeat []bool, fn func(a, b int32)) {
 				a := &pop.People[rows[x]]
 				for y := x + 1; y < j; y++ {
 					b := &pop.People[rows[y]]
-					if pop.Str(a.ID) == pop.Str(b.ID) || pop.Str(a.Name) != pop.Str(b.Name) || a.Gender != b.Gender {
+					// Names compare by Ref (match.Person), first: no arena read.
+					if a.Name != b.Name || a.Gender != b.Gender || pop.Str(a.ID) == pop.Str(b.ID) {
 						continue
 					}
 					fn(rows[x], rows[y])
