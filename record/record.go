@@ -42,10 +42,8 @@ func ParseSource(s string) (Source, error) {
 
 // Person is one row of the residence register (population).
 type Person struct {
-	Row int64 `parquet:"-"` // 1-based data row in its file (header not counted)
-	// UTF8 is set by the reader when every value of the row is valid UTF-8;
-	// false, a legacy-text column may hold bytes that normalize decodes.
-	UTF8             bool   `parquet:"-"`
+	Row              int64  `parquet:"-"` // 1-based data row in its file (header not counted)
+	UTF8             bool   `parquet:"-"` // set by the reader: every value valid UTF-8 (else legacy bytes for normalize)
 	PersonID         string `parquet:"person_id"`
 	OldID            string `parquet:"old_id"`
 	FullName         string `parquet:"full_name"`
