@@ -1,16 +1,12 @@
 package output
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/doisanh/doisanh/record"
 )
@@ -55,129 +51,31 @@ type listInfo struct {
 	Notes    map[string]string // "Ghi chú xác minh" prefilled, by finding_id
 }
 
-// xlsxStyles are the cell styles of a fix-list workbook.
-type xlsxStyles struct {
-	title, meta, secret, header, cell, number int
-}
+// Printed header and footer of every sheet (§18.3.1.39 codes: &L left,
+// &R right, &8 size, &A sheet name, &P page, &N pages).
+const (
+	pageHeader = `&L&"` + listFont + `,Bold"&8DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN&R&8&A`
+	pageFooter = "&L&8Chỉ dùng cho công tác xác minh&RTrang &P/&N"
+)
 
-func newStyles(x *excelize.File) (xlsxStyles, error) {
-	var st xlsxStyles
-	border := []excelize.Border{
-		{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
-		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1},
-	}
-	text := "@"
-	defs := []struct {
-		id *int
-		s  *excelize.Style
-	}{
-		{&st.title, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 14, Bold: true}}},
-		{&st.meta, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11}}},
-		{&st.secret, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11, Bold: true, Italic: true, Color: "C00000"},
-			Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
-		{&st.header, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11, Bold: true},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: border}},
-		{&st.cell, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11}, CustomNumFmt: &text,
-			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border}},
-		{&st.number, &excelize.Style{Font: &excelize.Font{Family: listFont, Size: 11},
-			Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "right"}, Border: border}},
-	}
-	for _, d := range defs {
-		id, err := x.NewStyle(d.s)
-		if err != nil {
-			return st, err
-		}
-		*d.id = id
-	}
-	return st, nil
-}
-
-// fastFlate holds DEFLATE writers at flate.BestSpeed for the workbooks'
-// zip entries, reused as archive/zip reuses its own.
-var fastFlate sync.Pool
-
-// newZipWriter is excelize's zip writer with each entry compressed at
-// flate.BestSpeed: a workbook is some twenty small XML entries, and at
-// the default level compressing them was a third of the time spent on a
-// workbook (pprof, benchmarks/output.md); the files grow a little.
-func newZipWriter(w io.Writer) excelize.ZipWriter {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		if fw, ok := fastFlate.Get().(*flate.Writer); ok {
-			fw.Reset(out)
-			return &pooledFlate{fw}, nil
-		}
-		fw, err := flate.NewWriter(out, flate.BestSpeed)
-		if err != nil {
-			return nil, err
-		}
-		return &pooledFlate{fw}, nil
-	})
-	return zw
-}
-
-// pooledFlate returns its writer to fastFlate when closed.
-type pooledFlate struct{ *flate.Writer }
-
-func (p *pooledFlate) Close() error {
-	err := p.Writer.Close()
-	fastFlate.Put(p.Writer)
-	p.Writer = nil
-	return err
-}
+// summaryWidths are the column widths of the summary sheet.
+var summaryWidths = []float64{34, 12, 14, 30, 20}
 
 // writeXLSX writes the fix list of commune c as a workbook to w: a summary
 // sheet, then one sheet per rule named by its Vietnamese label. Each sheet
 // has a title block (province, commune, period, run), a confidentiality
-// line, A4 landscape print setup fitted to the page width with the header
-// row repeated, and a drop-down of outcomes in "Kết quả xác minh". Every
-// value is a text cell, so IDs keep their leading zeros and dates stay text.
-// rows are the commune's fix-list rows in the order of c.idx, as its CSV
-// has them (listRows.fill).
-func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows) (err error) {
-	x := excelize.NewFile()
-	x.SetZipWriter(newZipWriter)
-	defer func() {
-		if cerr := x.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	if err := x.SetDefaultFont(listFont); err != nil {
-		return err
-	}
-	st, err := newStyles(x)
-	if err != nil {
-		return err
-	}
-	now := info.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	if err := x.SetDocProps(&excelize.DocProperties{
-		Creator: "doisanh", LastModifiedBy: "doisanh",
-		Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
-		Title:       listTitle + " – " + c.Name,
-		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
-		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
-		Keywords:    "doisanh; Đề án 06; xác minh",
-		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
-		Language:    "vi-VN",
-	}); err != nil {
-		return err
-	}
-	if err := x.SetAppProps(&excelize.AppProperties{Application: "doisanh", AppVersion: appVersion(info.Version)}); err != nil {
-		return err
-	}
-	if err := x.SetSheetName("Sheet1", summarySheet); err != nil {
-		return err
-	}
-
+// line, A4 print setup fitted to the page width (the lists landscape,
+// with a filter and their header row repeated on every page), and a
+// drop-down of outcomes in "Kết quả xác minh". Every value is a text
+// cell, so IDs keep their leading zeros and dates stay text. rows are the
+// commune's fix-list rows in the order of c.idx, as its CSV has them
+// (listRows.fill).
+func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows) error {
 	// c.idx is sorted by rule first: split it into runs of one rule.
 	type run struct {
 		rule, sheet string
-		idx         []int32
-		first       int // rows.row(first) is the row of idx[0]
+		n           int // findings
+		first       int // rows.row(first) is the row of the run's first finding
 	}
 	var runs []run
 	used := map[string]bool{summarySheet: true}
@@ -186,161 +84,98 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows
 		if len(runs) == 0 || runs[len(runs)-1].rule != r {
 			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used), first: n})
 		}
-		runs[len(runs)-1].idx = append(runs[len(runs)-1].idx, i)
+		runs[len(runs)-1].n++
 	}
 
-	// Summary sheet.
-	if err := setupPrint(x, summarySheet, 0, false); err != nil {
-		return err
-	}
-	sw, err := x.NewStreamWriter(summarySheet)
-	if err != nil {
-		return err
-	}
-	if err := writeTitle(sw, c, info, st, len(summaryHeader), []float64{34, 12, 14, 30, 20}); err != nil {
-		return err
-	}
-	if err := writeHeader(sw, summaryHeader, st.header); err != nil {
-		return err
-	}
-	total := 0
-	rowN := titleRows + 2
+	header := titleRows + 1 // the header row of every sheet
+	sheets := []bookSheet{{Name: summarySheet}}
 	for _, r := range runs {
-		sev := label(severityLabels, fs[r.idx[0]].Severity)
-		cell, _ := excelize.CoordinatesToCellName(1, rowN)
-		if err := sw.SetRow(cell, []any{
-			excelize.Cell{StyleID: st.cell, Value: ruleLabel(r.rule)}, excelize.Cell{StyleID: st.cell, Value: sev},
-			excelize.Cell{StyleID: st.number, Value: len(r.idx)}, excelize.Cell{StyleID: st.cell, Value: r.sheet},
-			excelize.Cell{StyleID: st.cell, Value: r.rule},
-		}); err != nil {
-			return err
-		}
-		total += len(r.idx)
-		rowN++
+		sheets = append(sheets, bookSheet{Name: r.sheet, PrintTitleRow: header, Filter: listRange(header, header+r.n)})
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, rowN)
-	if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.header, Value: "Tổng cộng"},
-		excelize.Cell{StyleID: st.header, Value: ""}, excelize.Cell{StyleID: st.header, Value: total}}); err != nil {
-		return err
+	now := info.Now
+	if now.IsZero() {
+		now = time.Now()
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
+	b := newBook(w, sheets, bookProps{
+		Title:       listTitle + " – " + c.Name,
+		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
+		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
+		Keywords:    "doisanh; Đề án 06; xác minh",
+		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
+		Language:    "vi-VN",
+		Creator:     "doisanh",
+		Created:     now,
+		AppVersion:  appVersion(info.Version),
+	})
 
-	vals := make([]any, numCols)
-	outcomeCol, _ := excelize.ColumnNumberToName(colOutcome + 1)
-	for _, r := range runs {
-		sheet := r.sheet
-		if _, err := x.NewSheet(sheet); err != nil {
-			return fmt.Errorf("sheet %s: %w", sheet, err)
-		}
-		// Sheet settings are made before streaming: the stream writer keeps them.
-		first := titleRows + 1
-		lastRow := first + len(r.idx)
-		last, _ := excelize.CoordinatesToCellName(numCols, lastRow)
-		if err := x.AutoFilter(sheet, fmt.Sprintf("A%d:%s", first, last), nil); err != nil {
-			return fmt.Errorf("sheet %s: filter: %w", sheet, err)
-		}
-		dv := excelize.NewDataValidation(true)
-		dv.SetSqref(fmt.Sprintf("%s%d:%s%d", outcomeCol, first+1, outcomeCol, max(lastRow, first+1)))
-		if err := dv.SetDropList(Outcomes); err != nil {
-			return err
-		}
-		dv.SetError(excelize.DataValidationErrorStyleWarning, "Kết quả xác minh", "Chọn một kết quả trong danh sách.")
-		dv.SetInput("Kết quả xác minh", "Chọn kết quả sau khi xác minh tại địa bàn.")
-		if err := x.AddDataValidation(sheet, dv); err != nil {
-			return fmt.Errorf("sheet %s: validation: %w", sheet, err)
-		}
-		if err := setupPrint(x, sheet, first, true); err != nil {
-			return fmt.Errorf("sheet %s: %w", sheet, err)
-		}
-		sw, err := x.NewStreamWriter(sheet)
-		if err != nil {
-			return err
-		}
-		if err := writeTitle(sw, c, info, st, numCols, fixlistWidths); err != nil {
-			return err
-		}
-		if err := writeHeader(sw, fixlistHeader, st.header); err != nil {
-			return err
-		}
-		for n := range r.idx {
+	// Summary sheet: counts per rule, then the total.
+	last := header + len(runs) + 1
+	b.beginSheet(&sheetSetup{Widths: summaryWidths, Cols: len(summaryHeader), Rows: last, FreezeRows: header,
+		Merges: titleMerges(len(summaryHeader)), Header: pageHeader, Footer: pageFooter})
+	writeTitleRows(b, c, info)
+	writeHeaderRow(b, header, summaryHeader)
+	for n, r := range runs {
+		b.startRow(header+1+n, 0)
+		b.text(0, styleCell, ruleLabel(r.rule))
+		b.text(1, styleCell, label(severityLabels, fs[c.idx[r.first]].Severity))
+		b.number(2, styleNumber, int64(r.n))
+		b.text(3, styleCell, r.sheet)
+		b.text(4, styleCell, r.rule)
+	}
+	b.startRow(last, 0)
+	b.text(0, styleHeader, "Tổng cộng")
+	b.text(1, styleHeader, "")
+	b.number(2, styleHeader, int64(len(c.idx)))
+	b.endSheet("")
+
+	// One sheet per rule.
+	outcomeCol := string(appendCellRef(nil, colOutcome, 0)[:1])
+	for i, r := range runs {
+		lastRow := header + r.n
+		b.beginSheet(&sheetSetup{Widths: fixlistWidths, Cols: numCols, Rows: lastRow, FreezeRows: header, Landscape: true,
+			Merges: titleMerges(numCols), Header: pageHeader, Footer: pageFooter,
+			List: &listValidation{
+				Sqref: outcomeCol + strconv.Itoa(header+1) + ":" + outcomeCol + strconv.Itoa(lastRow),
+				Items: Outcomes, Title: "Kết quả xác minh",
+				Prompt: "Chọn kết quả sau khi xác minh tại địa bàn.", ErrText: "Chọn một kết quả trong danh sách.",
+			}})
+		writeTitleRows(b, c, info)
+		writeHeaderRow(b, header, fixlistHeader)
+		for n := range r.n {
 			row := rows.row(r.first + n) // the CSV's row: its number (column 0) is the commune's, not the sheet's
-			vals[0] = excelize.Cell{StyleID: st.number, Value: n + 1}
+			b.startRow(header+1+n, 0)
+			b.number(0, styleNumber, int64(n+1))
 			for j := 1; j < len(row); j++ {
-				vals[j] = excelize.Cell{StyleID: st.cell, Value: row[j]} // text, so IDs keep their leading zeros
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, first+1+n)
-			if err := sw.SetRow(cell, vals); err != nil {
-				return fmt.Errorf("sheet %s row %d: %w", sheet, first+1+n, err)
+				b.text(j, styleCell, row[j]) // text, so IDs keep their leading zeros
 			}
 		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
+		b.endSheet(sheets[i+1].Filter)
 	}
-	_, err = x.WriteTo(w)
-	return err
-}
-
-// appVersion is version in the n.n form app.xml wants, "" when it has none.
-func appVersion(v string) string {
-	var maj, min int
-	if _, err := fmt.Sscanf(v, "%d.%d", &maj, &min); err != nil {
-		return ""
-	}
-	return fmt.Sprintf("%d.%04d", maj, min)
-}
-
-// setupPrint sets A4 landscape, fitted to one page wide, margins, a header
-// and footer with the confidentiality line and page numbers, and, when
-// headerRow > 0, that row repeated at the top of every printed page.
-func setupPrint(x *excelize.File, sheet string, headerRow int, list bool) error {
-	a4, landscape, one, any := 9, "landscape", 1, 0
-	if !list {
-		landscape = "portrait"
-	}
-	if err := x.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape,
-		FitToWidth: &one, FitToHeight: &any}); err != nil {
-		return err
-	}
-	fit := true
-	if err := x.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	m := 0.4
-	if err := x.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m}); err != nil {
-		return err
-	}
-	if err := x.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-		OddHeader: "&L&\"" + listFont + ",Bold\"&8DỮ LIỆU CÁ NHÂN – HẠN CHẾ TIẾP CẬN&R&8&A",
-		OddFooter: "&L&8Chỉ dùng cho công tác xác minh&RTrang &P/&N",
-	}); err != nil {
-		return err
-	}
-	if headerRow > 0 {
-		if err := x.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Titles", Scope: sheet,
-			RefersTo: fmt.Sprintf("'%s'!$%d:$%d", sheet, headerRow, headerRow),
-		}); err != nil {
-			return err
-		}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("workbook: %w", err)
 	}
 	return nil
 }
 
-// writeTitle sets the column widths and writes the title block: title,
-// place, period and run, confidentiality line, blank row.
-func writeTitle(sw *excelize.StreamWriter, c *commune, info listInfo, st xlsxStyles, cols int, widths []float64) error {
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
+// listRange is the range of a list sheet from its header row to its last
+// row, over every column ("A6:U106").
+func listRange(header, last int) string {
+	return string(appendCellRef(append(appendCellRef(nil, 0, header), ':'), numCols-1, last))
+}
+
+// titleMerges are the merged ranges of the title block: each of its four
+// lines spans the sheet's cols columns.
+func titleMerges(cols int) []string {
+	m := make([]string, 4)
+	for i := range m {
+		m[i] = string(appendCellRef(append(appendCellRef(nil, 0, i+1), ':'), cols-1, i+1))
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: titleRows + 1,
-		TopLeftCell: fmt.Sprintf("A%d", titleRows+2), ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
+	return m
+}
+
+// writeTitleRows writes the title block: title, place and period, run,
+// confidentiality line; the fifth row is left blank.
+func writeTitleRows(b *bookWriter, c *commune, info listInfo) {
 	place := c.Name
 	if c.Code != unknownCommune {
 		place += " (mã " + c.Code + ")"
@@ -356,38 +191,35 @@ func writeTitle(sw *excelize.StreamWriter, c *commune, info listInfo, st xlsxSty
 		run += " (doisanh " + info.Version + ")"
 	}
 	lines := []struct {
-		text  string
-		style int
+		text   string
+		style  int
+		height float64
 	}{
-		{listTitle, st.title},
-		{"Địa bàn: " + place + "   Kỳ: " + info.Period, st.meta},
-		{run, st.meta},
-		{confidentiality, st.secret},
+		{listTitle, styleTitle, 0},
+		{"Địa bàn: " + place + "   Kỳ: " + info.Period, styleMeta, 0},
+		{run, styleMeta, 0},
+		{confidentiality, styleSecret, 30},
 	}
-	last, _ := excelize.ColumnNumberToName(cols)
 	for i, l := range lines {
-		cell := fmt.Sprintf("A%d", i+1)
-		opts := []excelize.RowOpts{}
-		if l.style == st.secret {
-			opts = append(opts, excelize.RowOpts{Height: 30})
-		}
-		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: l.style, Value: l.text}}, opts...); err != nil {
-			return err
-		}
-		if err := sw.MergeCell(cell, fmt.Sprintf("%s%d", last, i+1)); err != nil {
-			return err
-		}
+		b.startRow(i+1, l.height)
+		b.text(0, l.style, l.text)
 	}
-	return nil
 }
 
-// writeHeader writes the column headers on the row after the title block.
-func writeHeader(sw *excelize.StreamWriter, header []string, style int) error {
-	cells := make([]any, len(header))
+// writeHeaderRow writes the column headers on row r.
+func writeHeaderRow(b *bookWriter, r int, header []string) {
+	b.startRow(r, 32)
 	for i, h := range header {
-		cells[i] = excelize.Cell{StyleID: style, Value: h}
+		b.text(i, styleHeader, h)
 	}
-	return sw.SetRow(fmt.Sprintf("A%d", titleRows+1), cells, excelize.RowOpts{Height: 32})
+}
+
+func appVersion(v string) string {
+	var maj, min int
+	if _, err := fmt.Sscanf(v, "%d.%d", &maj, &min); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d.%04d", maj, min)
 }
 
 // uniqueSheetName returns a valid sheet name for name, not yet in used: at
