@@ -68,6 +68,11 @@ func wordPunct(r rune) rune {
 // an empty Name (with the Encoding found).
 func ParseName(s string) Name {
 	dec, enc := DecodeLegacy(s)
+	return parseDecoded(dec, enc)
+}
+
+// parseDecoded is ParseName of the decoded text dec, found in encoding enc.
+func parseDecoded(dec string, enc Encoding) Name {
 	// Display, Key and Phonetic are built one after the other in buf and
 	// share one string: one allocation per name.
 	var buf [256]byte
@@ -83,9 +88,17 @@ func ParseName(s string) Name {
 	b = AppendFold(b, string(b[:nd]))
 	nk := len(b)
 	ph := appendPhonetic(b[nk:nk], b[nd:nk])
+	return makeName(b, nd, ph, enc)
+}
+
+// makeName returns the Name of display b[:nd], key b[nd:] and phonetic
+// key ph, in one string: the phonetic key shares the key's bytes when the
+// two are equal.
+func makeName(b []byte, nd int, ph []byte, enc Encoding) Name {
+	nk := len(b)
 	same := string(ph) == string(b[nd:nk])
 	if !same {
-		b = append(b[:nk], ph...)
+		b = append(b, ph...)
 	}
 	all := string(b)
 	display := all[:nd]
@@ -103,6 +116,98 @@ func ParseName(s string) Name {
 		n.Family, n.Middle, n.Given = display[:first], display[first+1:last], display[last+1:]
 	}
 	return n
+}
+
+// NameParser parses names as ParseName does, remembering the words it
+// has read. ParseName builds a name's forms a space-separated word at a
+// time (display, fold and phonetic key alike), and the names of a
+// province share a few thousand syllables, so most words are looked up
+// rather than rebuilt. The zero value is ready to use; a NameParser is
+// not safe for concurrent use.
+type NameParser struct {
+	words map[string]nameWord
+}
+
+// maxNameWords bounds a NameParser's memory: past it, new words are
+// parsed every time rather than kept (about 3 MB of memo).
+const maxNameWords = 1 << 15
+
+// nameWord is what ParseName makes of one space-separated word of a name:
+// its display form (none, one or, when punctuation splits it, several
+// words), the fold of that and its phonetic key. nfc marks a word whose
+// display needs Unicode normalisation: a name holding one is parsed whole.
+type nameWord struct {
+	display, key, phonetic string
+	nfc                    bool
+}
+
+// Parse returns ParseName(s). A nil NameParser parses without a memo.
+func (p *NameParser) Parse(s string) Name {
+	if p == nil {
+		return ParseName(s)
+	}
+	dec, enc := DecodeLegacy(s)
+	var dbuf [128]byte
+	var kbuf, pbuf [96]byte
+	d, k, ph := dbuf[:0], kbuf[:0], pbuf[:0]
+	for rest := dec; rest != ""; {
+		word := rest
+		if i := strings.IndexByte(rest, ' '); i >= 0 {
+			word, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if word == "" {
+			continue
+		}
+		w, ok := p.words[word]
+		if !ok {
+			w = parseNameWord(word)
+			if p.words == nil {
+				p.words = make(map[string]nameWord, 1024)
+			}
+			if len(p.words) < maxNameWords {
+				p.words[strings.Clone(word)] = w
+			}
+		}
+		if w.nfc {
+			return parseDecoded(dec, enc)
+		}
+		if w.display == "" {
+			continue
+		}
+		if len(d) > 0 {
+			d, k = append(d, ' '), append(k, ' ')
+		}
+		d, k = append(d, w.display...), append(k, w.key...)
+		if w.phonetic != "" {
+			if len(ph) > 0 {
+				ph = append(ph, ' ')
+			}
+			ph = append(ph, w.phonetic...)
+		}
+	}
+	if len(d) == 0 {
+		return Name{Encoding: enc}
+	}
+	nd := len(d)
+	return makeName(append(d, k...), nd, ph, enc)
+}
+
+// parseNameWord parses one space-separated word of a decoded name.
+func parseNameWord(word string) nameWord {
+	var buf [64]byte
+	var wbuf [32]letter
+	b, needNFC := appendDisplay(buf[:0], wbuf[:0], word)
+	if needNFC {
+		return nameWord{nfc: true}
+	}
+	nd := len(b)
+	b = AppendFold(b, string(b[:nd]))
+	nk := len(b)
+	ph := appendPhonetic(b[nk:nk], b[nd:nk])
+	all := string(append(b[:nk], ph...))
+	return nameWord{display: all[:nd], key: all[nd:nk], phonetic: all[nk:]}
 }
 
 // NameKey returns ParseName(s).Key, folding s directly without building

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -216,4 +217,56 @@ func BenchmarkParseNameSame(b *testing.B) {
 	for b.Loop() {
 		sinkName = ParseName("Nguyễn Thị Thanh Hường")
 	}
+}
+
+// nameParser is shared by FuzzNameParser's runs, so that words parsed by
+// one are looked up by the next.
+var nameParser NameParser
+
+// FuzzNameParser holds NameParser to ParseName: the same Name for any
+// text, whether its words are new to the parser or remembered.
+func FuzzNameParser(f *testing.F) {
+	for _, s := range []string{"Nguyễn Văn An", "NguyÔn V¨n An", "Nguyễn  Văn   An ", " An", "An.Bình", "H'Hen Niê",
+		"Nguye^~n", "a\u0323\u0302 b", "ǅ ı ß", "Ð ð", "\xff\xfe x", "dd- -x", "Hoà Thuý", "Nguyễn\tVăn\u00a0An",
+		"Ngh Gi Qu", "Nguyeenx Hoaf", "1 2 3", "", " ", "響 An", "A\u0301n", "Trần Thị Ý-Nhi"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ParseName(s)
+		var fresh NameParser
+		for _, p := range []*NameParser{&fresh, &fresh, &nameParser} {
+			if got := p.Parse(s); got != want {
+				t.Fatalf("Parse(%q) = %+v, ParseName %+v", s, got, want)
+			}
+		}
+	})
+}
+
+func TestNameParserBounded(t *testing.T) {
+	var p NameParser
+	for i := range maxNameWords + 100 {
+		w := fmt.Sprintf("w%d", i)
+		if got, want := p.Parse(w+" An"), ParseName(w+" An"); got != want {
+			t.Fatalf("Parse(%q) = %+v, want %+v", w, got, want)
+		}
+	}
+	if len(p.words) != maxNameWords {
+		t.Errorf("%d words kept, want %d", len(p.words), maxNameWords)
+	}
+}
+
+func BenchmarkNameParser(b *testing.B) {
+	names := []string{"Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Minh", "Phạm Thị Thu Hương", "Hoàng Văn Đức",
+		"Vũ Thị Mai", "Đặng Quốc Bảo", "Bùi Thị Hồng Nhung"}
+	b.Run("ParseName", func(b *testing.B) {
+		for i := range b.N {
+			_ = ParseName(names[i%len(names)])
+		}
+	})
+	b.Run("NameParser", func(b *testing.B) {
+		var p NameParser
+		for i := range b.N {
+			_ = p.Parse(names[i%len(names)])
+		}
+	})
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/doisanh/doisanh/ingest"
@@ -81,6 +82,20 @@ func (c *residences) get(code, address string) rules.Residence {
 	return r
 }
 
+// nameParsers lends each batch's worker a normalize.NameParser, whose memo
+// of name words outlives the batch (until the collector empties the pool).
+type nameParsers struct{ pool sync.Pool }
+
+// get returns a parser for one worker; give it back with put.
+func (n *nameParsers) get() *normalize.NameParser {
+	if p, ok := n.pool.Get().(*normalize.NameParser); ok {
+		return p
+	}
+	return new(normalize.NameParser)
+}
+
+func (n *nameParsers) put(p *normalize.NameParser) { n.pool.Put(p) }
+
 // personOut is the normalised form of one population row.
 type personOut struct {
 	in       match.PersonInput
@@ -89,8 +104,9 @@ type personOut struct {
 }
 
 // normalizePerson normalises one population row for the index and for the
-// person rules. A row it cannot use gets a verdict with the reason.
-func normalizePerson(chk *rules.Places, places *residences, p *record.Person, out *personOut) verdict {
+// person rules, its name parsed by names. A row it cannot use gets a
+// verdict with the reason.
+func normalizePerson(chk *rules.Places, places *residences, names *normalize.NameParser, p *record.Person, out *personOut) verdict {
 	if v := decodeText(p.UTF8, textColumn{&p.Gender, "gender"}, textColumn{&p.Status, "status"},
 		textColumn{&p.Address, "address"}, textColumn{&p.Relation, "relation"},
 		textColumn{&p.ResidenceType, "residence_type"}, textColumn{&p.BirthRegProvince, "birth_reg_province"}); v.reason != "" {
@@ -108,7 +124,7 @@ func normalizePerson(chk *rules.Places, places *residences, p *record.Person, ou
 	if !ok {
 		return verdict{"unknown status " + quote(p.Status), "status"}
 	}
-	name, shownName, reason := readName(p.FullName, p.UTF8)
+	name, shownName, reason := readName(names, p.FullName, p.UTF8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
@@ -146,7 +162,7 @@ func otherNames(valid bool, cols ...nameColumn) verdict {
 		if utf8.ValidString(c.value) {
 			continue
 		}
-		if _, _, reason := readName(c.value, false); reason != "" {
+		if _, _, reason := readName(nil, c.value, false); reason != "" {
 			return verdict{reason, c.column}
 		}
 	}
@@ -195,9 +211,10 @@ func quote(s string) string { return strconv.Quote(ingest.Printable(s)) }
 // Windows-1258). Legacy text, raw or mis-read as Windows-1252 ("NguyÔn"),
 // is shown decoded in the outputs; other names as written. A name with no
 // letters, or bytes that decode to nothing Vietnamese, makes the row
-// unusable; valid is as for decodeText.
-func readName(raw string, valid bool) (name normalize.Name, shown, reason string) {
-	name = normalize.ParseName(raw)
+// unusable; valid is as for decodeText. names parses the name (nil: no
+// memo).
+func readName(names *normalize.NameParser, raw string, valid bool) (name normalize.Name, shown, reason string) {
+	name = names.Parse(raw)
 	shown = raw
 	if name.Encoding != normalize.EncodingUnicode {
 		shown = name.Display
@@ -240,7 +257,7 @@ type sourceFields struct {
 
 // normalizeSource turns a tax or insurance row into a record ready to link.
 // A row it cannot use gets a verdict with the reason.
-func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord) verdict {
+func normalizeSource(chk *rules.Places, names *normalize.NameParser, f sourceFields, out *rules.SourceRecord) verdict {
 	if v := decodeText(f.utf8, textColumn{&f.gender, "gender"}, textColumn{&f.status, "status"},
 		textColumn{&f.address, "address"}); v.reason != "" {
 		return v
@@ -257,7 +274,7 @@ func normalizeSource(chk *rules.Places, f sourceFields, out *rules.SourceRecord)
 	if !ok {
 		return verdict{"unknown status " + quote(f.status), "status"}
 	}
-	name, shownName, reason := readName(f.name, f.utf8)
+	name, shownName, reason := readName(names, f.name, f.utf8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
@@ -281,7 +298,7 @@ type civilEvent struct {
 
 // normalizeCivil normalises one civil event. An event it cannot use gets a
 // verdict with the reason.
-func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) verdict {
+func normalizeCivil(chk *rules.Places, names *normalize.NameParser, e *record.CivilEvent, out *civilEvent) verdict {
 	if v := decodeText(e.UTF8, textColumn{&e.EventType, "event_type"},
 		textColumn{&e.SubjectGender, "subject_gender"}); v.reason != "" {
 		return v
@@ -312,7 +329,7 @@ func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) ve
 		return verdict{"unknown gender " + quote(e.SubjectGender), "subject_gender"}
 	}
 	commune := sourceCommune(chk, e.RegCommuneCode, "")
-	subjectName, shown, reason := readName(e.SubjectName, e.UTF8)
+	subjectName, shown, reason := readName(names, e.SubjectName, e.UTF8)
 	if reason != "" && e.SubjectName != "" {
 		return verdict{reason, "subject_name"}
 	}
@@ -328,7 +345,7 @@ func normalizeCivil(chk *rules.Places, e *record.CivilEvent, out *civilEvent) ve
 	out.ev.SubjectName = shown // decoded when legacy-encoded
 	if typ == record.EventMarriage || typ == record.EventDivorce {
 		pid, pkind := sourceID(e.PartnerID)
-		pn, _, _ := readName(e.PartnerName, e.UTF8)
+		pn, _, _ := readName(names, e.PartnerName, e.UTF8)
 		out.partner = match.Record{ID: pid, IDKind: pkind, NameKey: pn.Key, Phonetic: pn.Phonetic}
 	}
 	return verdict{}

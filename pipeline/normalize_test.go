@@ -27,7 +27,7 @@ func TestReadName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, shown, reason := readName(tt.raw, false)
+			_, shown, reason := readName(nil, tt.raw, false)
 			if shown != tt.shown || reason != tt.reason {
 				t.Errorf("readName(%q) = shown %q, reason %q; want %q, %q", tt.raw, shown, reason, tt.shown, tt.reason)
 			}

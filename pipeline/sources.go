@@ -9,6 +9,7 @@ import (
 
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/match"
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -68,13 +69,14 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 	defer rd.Close()
 	rows := make([]T, batchSize)
 	var rec rules.SourceRecord
+	var names normalize.NameParser
 	for n := 0; n < trainSample; {
 		k, err := rd.Next(rows)
 		for i := 0; i < k && n < trainSample; i++ {
 			if _, long := tooLong(schema, &rows[i]); long {
 				continue
 			}
-			if v := normalizeSource(r.places, fields(&rows[i]), &rec); v.reason == "" {
+			if v := normalizeSource(r.places, &names, fields(&rows[i]), &rec); v.reason == "" {
 				dst = append(dst, rec.Match)
 				n++
 			}
@@ -254,11 +256,13 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		},
 		work: func(rows []T, outs []sourceOut, verdicts []verdict) {
 			var rec rules.SourceRecord
+			names := r.names.get()
+			defer r.names.put(names)
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeSource(r.places, fields(&rows[i]), &rec); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeSource(r.places, names, fields(&rows[i]), &rec); verdicts[i].reason != "" {
 					continue
 				}
 				rec.Link = r.linker.Link(&rec.Match)
@@ -331,11 +335,13 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		schema: record.CivilSchema,
 		work: func(rows []record.CivilEvent, outs []civilOut, verdicts []verdict) {
 			var e civilEvent
+			names := r.names.get()
+			defer r.names.put(names)
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeCivil(r.places, &rows[i], &e); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeCivil(r.places, names, &rows[i], &e); verdicts[i].reason != "" {
 					continue
 				}
 				o := &outs[i]
