@@ -213,12 +213,17 @@ func parseNameWord(word string) nameWord {
 // NameKey returns ParseName(s).Key, folding s directly without building
 // the display form.
 func NameKey(s string) string {
+	var buf [96]byte
+	return string(AppendNameKey(buf[:0], s))
+}
+
+// AppendNameKey appends NameKey(s) to dst.
+func AppendNameKey(dst []byte, s string) []byte {
 	dec, _ := DecodeLegacy(s)
 	if !simpleRunes(dec) {
-		return ParseName(s).Key
+		return append(dst, ParseName(s).Key...)
 	}
-	var buf [96]byte
-	return string(appendNameKey(buf[:0], dec))
+	return appendNameKey(dst, dec)
 }
 
 // simpleRunes reports whether appendNameKey gives the same key as folding

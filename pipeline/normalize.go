@@ -21,6 +21,9 @@ func digits(s string) (string, bool) { return normalize.Digits(s) }
 // personID returns the canonical digits of a person_id: 12 digits when it
 // is one (a lost leading zero restored), else its digits as written.
 func personID(raw string) string {
+	if raw == "" {
+		return "" // most spouse IDs: no error made and dropped
+	}
 	if id, err := normalize.ParsePersonID(raw); err == nil {
 		return id
 	}
@@ -51,8 +54,9 @@ func sourceID(raw string) (string, match.IDKind) {
 
 // parentKey identifies a parent by name key, else by ID; 0 when unknown.
 func parentKey(id, name string) uint64 {
-	if k := normalize.NameKey(name); k != "" {
-		return match.HashString(k)
+	var buf [64]byte
+	if k := normalize.AppendNameKey(buf[:0], name); len(k) > 0 {
+		return match.HashString(string(k)) // not kept: no copy for keys of up to 32 bytes
 	}
 	if d := personID(id); d != "" {
 		return match.HashString(d)
