@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -32,6 +33,19 @@ func generated(t *testing.T, opts synth.Options) ([]record.Finding, []record.Tru
 	for _, c := range res.Counts {
 		if c.Read != c.Used+c.Rejected {
 			t.Errorf("%s: read %d != used %d + rejected %d", c.Source, c.Read, c.Used, c.Rejected)
+		}
+		if c.Source == record.Population.String() {
+			continue
+		}
+		// Every source row used has one link outcome.
+		links := 0
+		for k, n := range res.Links {
+			if strings.HasPrefix(k, c.Source+"/") {
+				links += n
+			}
+		}
+		if int64(links) != c.Used {
+			t.Errorf("%s: %d link outcomes (%v) for %d rows used", c.Source, links, res.Links, c.Used)
 		}
 	}
 	truth, err := parquet.ReadFile[record.Truth](filepath.Join(dir, "truth.parquet"))

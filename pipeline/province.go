@@ -59,12 +59,17 @@ func national(units *admin.Units, residents map[string]int64) bool {
 // linkTally counts what became of one source file's records.
 type linkTally struct {
 	used, linked int64
-	provinces    map[string]int64 // province code of the record's commune → records
+	provinces    map[string]int64       // province code of the record's commune → records
+	methods      map[match.Method]int64 // link method → records
 }
 
 // add counts one record: its link method and its 2025 commune code ("" unknown).
 func (t *linkTally) add(units *admin.Units, m match.Method, commune string) {
 	t.used++
+	if t.methods == nil {
+		t.methods = map[match.Method]int64{}
+	}
+	t.methods[m]++
 	switch m {
 	case match.LinkID, match.LinkOldID, match.LinkFuzzy:
 		t.linked++
@@ -77,6 +82,14 @@ func (t *linkTally) add(units *admin.Units, m match.Method, commune string) {
 			t.provinces = map[string]int64{}
 		}
 		t.provinces[c.ProvinceCode]++
+	}
+}
+
+// addLinks adds the records counted by link method to links (Result.Links),
+// keyed prefix + method ("tax/id").
+func (t *linkTally) addLinks(links map[string]int, prefix string) {
+	for m, n := range t.methods {
+		links[prefix+m.String()] += int(n)
 	}
 }
 

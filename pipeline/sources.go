@@ -277,10 +277,10 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 				cancel() // a partition file cannot be written: stop reading
 			}
 			r.keepFindings(o.findings)
-			r.res.Links[linkKey+o.method.String()]++
 			tally.add(r.units, o.method, o.owner.Commune)
 		},
 	})
+	tally.addLinks(r.res.Links, linkKey)
 	if cerr := owners.Close(); cerr != nil {
 		err = cerr // the cause of the cancellation, if it was one
 	}
@@ -365,10 +365,10 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 				o.marriage.EventID = r.texts.own(o.marriage.EventID)
 				r.linked.Marriages = append(r.linked.Marriages, o.marriage)
 			}
-			r.res.Links["civil/"+o.method.String()]++
 			tally.add(r.units, o.method, o.commune)
 		},
 	})
+	tally.addLinks(r.res.Links, "civil/")
 	if err == nil && tally.foreign() {
 		r.warnf("%s", tally.notThisProvince(r.units, "civil", r.cfg.Civil, r.res.Province,
 			"NOT_IN_POPULATION/BIRTH, DECEASED_ACTIVE/CIVIL_DEATH, SPOUSE_CONFLICT/CIVIL_MARRIAGE"))
