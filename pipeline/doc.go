@@ -5,8 +5,8 @@
 //
 // # Stages
 //
-// Run runs five stages in order; their names are the ones summary.json and
-// "doisanh bench" report (output adds a sixth, "write"):
+// Run runs six stages in order; their names are the ones summary.json and
+// "doisanh bench" report (output adds a seventh, "write"):
 //
 //	read population  population file → normalised rows → match.PopulationBuilder,
 //	                 with the row rules ID_INVALID and UNKNOWN_RESIDENCE
@@ -19,6 +19,9 @@
 //	                 (rules.KeyOwners) and the marriages (rules.Marriage)
 //	rules            cross-record rules side by side: DUP_ID, DUP_PERSON,
 //	                 SPOUSE_CONFLICT
+//	addresses        the population file again (three columns): the address and
+//	                 household of every finding's person, which the index does
+//	                 not keep
 //
 // then rules.Finish gives every finding its stable id and puts them in the
 // order of the fix lists.

@@ -72,10 +72,6 @@ type residences struct {
 	seen map[[2]string]rules.Residence
 }
 
-func newResidences(chk *rules.Places, n int) *residences {
-	return &residences{chk: chk, seen: make(map[[2]string]rules.Residence, n)}
-}
-
 func (c *residences) get(code, address string) rules.Residence {
 	k := [2]string{code, address}
 	if r, ok := c.seen[k]; ok {
@@ -86,19 +82,38 @@ func (c *residences) get(code, address string) rules.Residence {
 	return r
 }
 
-// nameParsers lends each batch's worker a normalize.NameParser, whose memo
-// of name words outlives the batch (until the collector empties the pool).
-type nameParsers struct{ pool sync.Pool }
+// scratchPool lends each batch's worker its scratch space, kept from batch
+// to batch (until the collector empties the pool): a normalize.NameParser,
+// whose memo of name words outlives the batch, and the residence memo's
+// map, emptied for each batch.
+type scratchPool struct{ pool sync.Pool }
 
-// get returns a parser for one worker; give it back with put.
-func (n *nameParsers) get() *normalize.NameParser {
-	if p, ok := n.pool.Get().(*normalize.NameParser); ok {
-		return p
-	}
-	return new(normalize.NameParser)
+// batchScratch is one worker's scratch space.
+type batchScratch struct {
+	names  normalize.NameParser
+	places residences
 }
 
-func (n *nameParsers) put(p *normalize.NameParser) { n.pool.Put(p) }
+// get returns scratch space for one worker; give it back with put.
+func (n *scratchPool) get() *batchScratch {
+	if s, ok := n.pool.Get().(*batchScratch); ok {
+		return s
+	}
+	return new(batchScratch)
+}
+
+func (n *scratchPool) put(s *batchScratch) { n.pool.Put(s) }
+
+// residences returns the scratch's residence memo for a new batch, empty.
+func (s *batchScratch) residences(chk *rules.Places) *residences {
+	if s.places.seen == nil {
+		s.places.seen = make(map[[2]string]rules.Residence, batchSize)
+	} else {
+		clear(s.places.seen)
+	}
+	s.places.chk = chk
+	return &s.places
+}
 
 // personOut is the normalised form of one population row.
 type personOut struct {

@@ -128,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	asked := cfg.Workers
 	cfg.Workers, _ = Workers(asked)
-	r := &run{cfg: cfg, names: new(nameParsers), res: &Result{Started: time.Now(), Links: map[string]int{}, Workers: cfg.Workers}, units: units,
+	r := &run{cfg: cfg, scratch: new(scratchPool), res: &Result{Started: time.Now(), Links: map[string]int{}, Workers: cfg.Workers}, units: units,
 		rules: rules.All(), texts: &texts{}}
 	if w := WorkersWarning(asked); w != "" {
 		r.warnf("%s", w)
@@ -260,7 +260,7 @@ type run struct {
 	// register had more rows than counted, closed once it is built.
 	outgrown []*spill.Mapping
 	linker   *match.Linker
-	names    *nameParsers // shared by the copies of run that read side by side
+	scratch  *scratchPool // shared by the copies of run that read side by side
 
 	// What linking keeps for the cross-record rules.
 	linked rules.Linked

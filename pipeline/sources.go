@@ -256,8 +256,9 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 		},
 		work: func(rows []T, outs []sourceOut, verdicts []verdict) {
 			var rec rules.SourceRecord
-			names := r.names.get()
-			defer r.names.put(names)
+			scratch := r.scratch.get()
+			defer r.scratch.put(scratch)
+			names := &scratch.names
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue
@@ -335,8 +336,9 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		schema: record.CivilSchema,
 		work: func(rows []record.CivilEvent, outs []civilOut, verdicts []verdict) {
 			var e civilEvent
-			names := r.names.get()
-			defer r.names.put(names)
+			scratch := r.scratch.get()
+			defer r.scratch.put(scratch)
+			names := &scratch.names
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue

@@ -266,12 +266,12 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			return nil
 		},
 		work: func(rows []record.Person, outs []personOut, verdicts []verdict) {
-			places := newResidences(r.places, len(rows))
-			names := r.names.get()
-			defer r.names.put(names)
+			scratch := r.scratch.get()
+			defer r.scratch.put(scratch)
+			places := scratch.residences(r.places)
 			for i := range rows {
 				if verdicts[i].reason == "" {
-					verdicts[i] = normalizePerson(r.places, places, names, &rows[i], &outs[i])
+					verdicts[i] = normalizePerson(r.places, places, &scratch.names, &rows[i], &outs[i])
 				}
 				if verdicts[i].reason == "" {
 					outs[i].findings = r.rules.CheckPerson(r.places, &outs[i].row, nil)
