@@ -173,9 +173,24 @@ func titleMerges(cols int) []string {
 	return m
 }
 
-// writeTitleRows writes the title block: title, place and period, run,
-// confidentiality line; the fifth row is left blank.
+// writeTitleRows writes the title block (titleLines); the fifth row is
+// left blank.
 func writeTitleRows(b *bookWriter, c *commune, info listInfo) {
+	lines := titleLines(c, info)
+	styles := [len(lines)]int{styleTitle, styleMeta, styleMeta, styleSecret}
+	for i, l := range lines {
+		height := 0.0
+		if styles[i] == styleSecret {
+			height = 30
+		}
+		b.startRow(i+1, height)
+		b.text(0, styles[i], l)
+	}
+}
+
+// titleLines are the lines of a sheet's title block: title, place and
+// period, run, confidentiality line.
+func titleLines(c *commune, info listInfo) [4]string {
 	place := c.Name
 	if c.Code != unknownCommune {
 		place += " (mã " + c.Code + ")"
@@ -190,20 +205,7 @@ func writeTitleRows(b *bookWriter, c *commune, info listInfo) {
 	if info.Version != "" {
 		run += " (doisanh " + info.Version + ")"
 	}
-	lines := []struct {
-		text   string
-		style  int
-		height float64
-	}{
-		{listTitle, styleTitle, 0},
-		{"Địa bàn: " + place + "   Kỳ: " + info.Period, styleMeta, 0},
-		{run, styleMeta, 0},
-		{confidentiality, styleSecret, 30},
-	}
-	for i, l := range lines {
-		b.startRow(i+1, l.height)
-		b.text(0, l.style, l.text)
-	}
+	return [4]string{listTitle, "Địa bàn: " + place + "   Kỳ: " + info.Period, run, confidentiality}
 }
 
 // writeHeaderRow writes the column headers on row r.

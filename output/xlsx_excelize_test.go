@@ -258,28 +258,15 @@ func excelizeTitle(sw *excelize.StreamWriter, c *commune, info listInfo, st xlsx
 		TopLeftCell: fmt.Sprintf("A%d", titleRows+2), ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	place := c.Name
-	if c.Code != unknownCommune {
-		place += " (mã " + c.Code + ")"
-	}
-	if info.Province != "" {
-		place += ", " + info.Province
-	}
-	run := "Lần chạy: " + info.RunID
-	if !info.RunDate.IsZero() {
-		run += ", ngày " + info.RunDate.Local().Format("02/01/2006")
-	}
-	if info.Version != "" {
-		run += " (doisanh " + info.Version + ")"
-	}
+	text := titleLines(c, info)
 	lines := []struct {
 		text  string
 		style int
 	}{
-		{listTitle, st.title},
-		{"Địa bàn: " + place + "   Kỳ: " + info.Period, st.meta},
-		{run, st.meta},
-		{confidentiality, st.secret},
+		{text[0], st.title},
+		{text[1], st.meta},
+		{text[2], st.meta},
+		{text[3], st.secret},
 	}
 	last, _ := excelize.ColumnNumberToName(cols)
 	for i, l := range lines {
