@@ -69,20 +69,37 @@ var summaryWidths = []float64{34, 12, 14, 30, 20}
 // drop-down of outcomes in "Kết quả xác minh". Every value is a text
 // cell, so IDs keep their leading zeros and dates stay text. rows are the
 // commune's fix-list rows in the order of c.idx, as its CSV has them
-// (listRows.fill).
+// (listRows.fill). A rule with more findings than a sheet holds
+// (sheetRows) continues on a sheet of the same name numbered " (2)", its
+// findings numbered on from the sheet before.
 func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows) error {
-	// c.idx is sorted by rule first: split it into runs of one rule.
+	return writeBook(w, fs, c, info, rows, sheetRows)
+}
+
+// sheetRows is the most findings a list sheet holds: Excel's 1,048,576
+// rows less the title block and the header row.
+const sheetRows = 1<<20 - titleRows - 1
+
+// writeBook is writeXLSX with at most perSheet findings a sheet.
+func writeBook(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows *listRows, perSheet int) error {
+	// c.idx is sorted by rule first: split it into runs of one rule, of
+	// at most perSheet findings.
 	type run struct {
 		rule, sheet string
 		n           int // findings
 		first       int // rows.row(first) is the row of the run's first finding
+		before      int // findings of the rule on the sheets before
 	}
 	var runs []run
 	used := map[string]bool{summarySheet: true}
 	for n, i := range c.idx {
 		r := fs[i].Rule
-		if len(runs) == 0 || runs[len(runs)-1].rule != r {
+		switch last := len(runs) - 1; {
+		case last < 0 || runs[last].rule != r:
 			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used), first: n})
+		case runs[last].n == perSheet:
+			runs = append(runs, run{rule: r, sheet: uniqueSheetName(ruleLabel(r), used), first: n,
+				before: runs[last].before + runs[last].n})
 		}
 		runs[len(runs)-1].n++
 	}
@@ -144,7 +161,7 @@ func writeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows
 		for n := range r.n {
 			row := rows.row(r.first + n) // the CSV's row: its number (column 0) is the commune's, not the sheet's
 			b.startRow(header+1+n, 0)
-			b.number(0, styleNumber, int64(n+1))
+			b.number(0, styleNumber, int64(r.before+n+1))
 			for j := 1; j < len(row); j++ {
 				b.text(j, styleCell, row[j]) // text, so IDs keep their leading zeros
 			}

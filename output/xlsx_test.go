@@ -297,3 +297,61 @@ func TestXLSXOpensInLibreOffice(t *testing.T) {
 		}
 	}
 }
+
+// TestXLSXLongRuleContinues: a rule with more findings than a sheet holds
+// continues on a sheet named " (2)", numbered on, and the summary counts
+// each sheet.
+func TestXLSXLongRuleContinues(t *testing.T) {
+	fs := testFindings()
+	info := listInfo{Province: "Tỉnh Nghệ An", Period: "Tháng 07/2025", RunID: "run-1", Now: time.Unix(1e9, 0)}
+	var c *commune
+	for _, cm := range groupCommunes(fs) {
+		if cm.Code == "16681" {
+			c = cm
+		}
+	}
+	newSorter().sort(fs, c.idx)
+	var rows listRows
+	rows.fill(fs, c.idx, info)
+	var buf bytes.Buffer
+	if err := writeBook(&buf, fs, c, info, &rows, 2); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	want := []string{"Tổng hợp", "Trùng số định danh", "Sai lệch thông tin", "Sai lệch thông tin (2)"}
+	if got := x.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets = %q, want %q", got, want)
+	}
+	for _, tt := range []struct {
+		sheet string
+		stt   []string
+	}{{"Trùng số định danh", []string{"1", "2"}}, {"Sai lệch thông tin", []string{"1", "2"}}, {"Sai lệch thông tin (2)", []string{"3"}}} {
+		rs, err := x.GetRows(tt.sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stt []string
+		for _, r := range rs[titleRows+1:] {
+			stt = append(stt, r[0])
+		}
+		if !slices.Equal(stt, tt.stt) {
+			t.Errorf("%s: STT %q, want %q", tt.sheet, stt, tt.stt)
+		}
+	}
+	sum, err := x.GetRows("Tổng hợp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts []string
+	for _, r := range sum[titleRows+1:] {
+		counts = append(counts, strings.TrimSpace(strings.Join(r[2:], " ")))
+	}
+	if want := []string{"2 Trùng số định danh DUP_ID", "2 Sai lệch thông tin FIELD_MISMATCH",
+		"1 Sai lệch thông tin (2) FIELD_MISMATCH", "5"}; !slices.Equal(counts, want) {
+		t.Errorf("summary = %q, want %q", counts, want)
+	}
+}
