@@ -92,6 +92,34 @@ type scratchPool struct{ pool sync.Pool }
 type batchScratch struct {
 	names  normalize.NameParser
 	places residences
+	// Columns of few distinct values, parsed once a value.
+	gender   valueMemo[normalize.Gender]
+	status   valueMemo[normalize.Status]
+	province valueMemo[string]
+}
+
+// valueMemo remembers what the last few distinct values of a column of
+// few values (a gender, a status, a province) parsed to; a value it does
+// not hold replaces the oldest.
+type valueMemo[T any] struct {
+	keys [8]string
+	vals [8]T
+	oks  [8]bool
+	n    int // slots filled; the next one replaced is n % 8
+}
+
+// get returns parse(s), from the memo when it holds s.
+func (m *valueMemo[T]) get(s string, parse func(string) (T, bool)) (T, bool) {
+	for i := range min(m.n, len(m.keys)) {
+		if m.keys[i] == s {
+			return m.vals[i], m.oks[i]
+		}
+	}
+	v, ok := parse(s)
+	i := m.n % len(m.keys)
+	m.keys[i], m.vals[i], m.oks[i] = strings.Clone(s), v, ok // a copy: s may hold its batch's buffer
+	m.n++
+	return v, ok
 }
 
 // get returns scratch space for one worker; give it back with put.
@@ -123,9 +151,9 @@ type personOut struct {
 }
 
 // normalizePerson normalises one population row for the index and for the
-// person rules, its name parsed by names. A row it cannot use gets a
+// person rules, with a worker's scratch space. A row it cannot use gets a
 // verdict with the reason.
-func normalizePerson(chk *rules.Places, places *residences, names *normalize.NameParser, p *record.Person, out *personOut) verdict {
+func normalizePerson(chk *rules.Places, places *residences, scratch *batchScratch, p *record.Person, out *personOut) verdict {
 	if v := decodeText(p.UTF8, textColumn{&p.Gender, "gender"}, textColumn{&p.Status, "status"},
 		textColumn{&p.Address, "address"}, textColumn{&p.Relation, "relation"},
 		textColumn{&p.ResidenceType, "residence_type"}, textColumn{&p.BirthRegProvince, "birth_reg_province"}); v.reason != "" {
@@ -135,15 +163,15 @@ func normalizePerson(chk *rules.Places, places *residences, names *normalize.Nam
 	if err != nil && strings.TrimSpace(p.BirthDate) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
 	}
-	gender, ok := normalize.ParseGender(p.Gender)
+	gender, ok := scratch.gender.get(p.Gender, normalize.ParseGender)
 	if !ok {
 		return verdict{"unknown gender " + quote(p.Gender), "gender"}
 	}
-	status, ok := normalize.ParseStatus(p.Status)
+	status, ok := scratch.status.get(p.Status, normalize.ParseStatus)
 	if !ok {
 		return verdict{"unknown status " + quote(p.Status), "status"}
 	}
-	name, shownName, reason := readName(names, p.FullName, p.UTF8)
+	name, shownName, reason := readName(&scratch.names, p.FullName, p.UTF8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
@@ -153,7 +181,7 @@ func normalizePerson(chk *rules.Places, places *residences, names *normalize.Nam
 	}
 	id := personID(p.PersonID)
 	oldID, _ := digits(p.OldID)
-	prov, _ := normalize.ProvinceCode(p.BirthRegProvince)
+	prov, _ := scratch.province.get(p.BirthRegProvince, normalize.ProvinceCode)
 	res := places.get(p.CommuneCode, p.Address)
 	out.in = match.PersonInput{
 		Row: p.Row, ID: id, OldID: oldID, Name: name.Display, NameKey: name.Key, Given: name.Given,
@@ -279,7 +307,7 @@ type sourceFields struct {
 
 // normalizeSource turns a tax or insurance row into a record ready to link.
 // A row it cannot use gets a verdict with the reason.
-func normalizeSource(chk *rules.Places, names *normalize.NameParser, f sourceFields, out *rules.SourceRecord) verdict {
+func normalizeSource(chk *rules.Places, scratch *batchScratch, f sourceFields, out *rules.SourceRecord) verdict {
 	if v := decodeText(f.utf8, textColumn{&f.gender, "gender"}, textColumn{&f.status, "status"},
 		textColumn{&f.address, "address"}); v.reason != "" {
 		return v
@@ -288,15 +316,15 @@ func normalizeSource(chk *rules.Places, names *normalize.NameParser, f sourceFie
 	if err != nil && strings.TrimSpace(f.birth) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "birth_date"}
 	}
-	gender, ok := normalize.ParseGender(f.gender)
+	gender, ok := scratch.gender.get(f.gender, normalize.ParseGender)
 	if !ok {
 		return verdict{"unknown gender " + quote(f.gender), "gender"}
 	}
-	status, ok := normalize.ParseStatus(f.status)
+	status, ok := scratch.status.get(f.status, normalize.ParseStatus)
 	if !ok {
 		return verdict{"unknown status " + quote(f.status), "status"}
 	}
-	name, shownName, reason := readName(names, f.name, f.utf8)
+	name, shownName, reason := readName(&scratch.names, f.name, f.utf8)
 	if reason != "" {
 		return verdict{reason, "full_name"}
 	}
@@ -320,7 +348,7 @@ type civilEvent struct {
 
 // normalizeCivil normalises one civil event. An event it cannot use gets a
 // verdict with the reason.
-func normalizeCivil(chk *rules.Places, names *normalize.NameParser, e *record.CivilEvent, out *civilEvent) verdict {
+func normalizeCivil(chk *rules.Places, scratch *batchScratch, e *record.CivilEvent, out *civilEvent) verdict {
 	if v := decodeText(e.UTF8, textColumn{&e.EventType, "event_type"},
 		textColumn{&e.SubjectGender, "subject_gender"}); v.reason != "" {
 		return v
@@ -346,12 +374,12 @@ func normalizeCivil(chk *rules.Places, names *normalize.NameParser, e *record.Ci
 	if err != nil && strings.TrimSpace(e.SubjectBirthDate) != "" {
 		return verdict{"unreadable birth date: " + err.Error(), "subject_birth_date"}
 	}
-	gender, ok := normalize.ParseGender(e.SubjectGender)
+	gender, ok := scratch.gender.get(e.SubjectGender, normalize.ParseGender)
 	if !ok {
 		return verdict{"unknown gender " + quote(e.SubjectGender), "subject_gender"}
 	}
 	commune := sourceCommune(chk, e.RegCommuneCode, "")
-	subjectName, shown, reason := readName(names, e.SubjectName, e.UTF8)
+	subjectName, shown, reason := readName(&scratch.names, e.SubjectName, e.UTF8)
 	if reason != "" && e.SubjectName != "" {
 		return verdict{reason, "subject_name"}
 	}
@@ -367,7 +395,7 @@ func normalizeCivil(chk *rules.Places, names *normalize.NameParser, e *record.Ci
 	out.ev.SubjectName = shown // decoded when legacy-encoded
 	if typ == record.EventMarriage || typ == record.EventDivorce {
 		pid, pkind := sourceID(e.PartnerID)
-		pn, _, _ := readName(names, e.PartnerName, e.UTF8)
+		pn, _, _ := readName(&scratch.names, e.PartnerName, e.UTF8)
 		out.partner = match.Record{ID: pid, IDKind: pkind, NameKey: pn.Key, Phonetic: pn.Phonetic}
 	}
 	return verdict{}

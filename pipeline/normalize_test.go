@@ -34,3 +34,34 @@ func TestReadName(t *testing.T) {
 		})
 	}
 }
+
+// TestValueMemo: the memo answers as the parser does, for values it holds
+// and for values past its eight slots.
+func TestValueMemo(t *testing.T) {
+	var m valueMemo[normalize.Gender]
+	calls := 0
+	parse := func(s string) (normalize.Gender, bool) {
+		calls++
+		return normalize.ParseGender(s)
+	}
+	values := []string{"Nam", "Nữ", "nam", "NỮ", "M", "F", "1", "0", "x", "Nam", "Nữ", "", "?", "Nam"}
+	for round := range 3 {
+		for _, v := range values {
+			g, ok := m.get(v, parse)
+			wg, wok := normalize.ParseGender(v)
+			if g != wg || ok != wok {
+				t.Fatalf("round %d: get(%q) = %v, %v; ParseGender %v, %v", round, v, g, ok, wg, wok)
+			}
+		}
+	}
+	if calls >= 3*len(values) {
+		t.Errorf("%d parses for %d lookups: the memo kept nothing", calls, 3*len(values))
+	}
+	calls = 0
+	for range 5 {
+		m.get("Nam", parse)
+	}
+	if calls > 1 {
+		t.Errorf("a value looked up five times in a row was parsed %d times", calls)
+	}
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/doisanh/doisanh/ingest"
 	"github.com/doisanh/doisanh/match"
-	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -69,14 +68,14 @@ func sampleSource[T any](r *run, path string, schema record.Schema[T], fields fu
 	defer rd.Close()
 	rows := make([]T, batchSize)
 	var rec rules.SourceRecord
-	var names normalize.NameParser
+	var scratch batchScratch
 	for n := 0; n < trainSample; {
 		k, err := rd.Next(rows)
 		for i := 0; i < k && n < trainSample; i++ {
 			if _, long := tooLong(schema, &rows[i]); long {
 				continue
 			}
-			if v := normalizeSource(r.places, &names, fields(&rows[i]), &rec); v.reason == "" {
+			if v := normalizeSource(r.places, &scratch, fields(&rows[i]), &rec); v.reason == "" {
 				dst = append(dst, rec.Match)
 				n++
 			}
@@ -258,12 +257,11 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 			var rec rules.SourceRecord
 			scratch := r.scratch.get()
 			defer r.scratch.put(scratch)
-			names := &scratch.names
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeSource(r.places, names, fields(&rows[i]), &rec); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeSource(r.places, scratch, fields(&rows[i]), &rec); verdicts[i].reason != "" {
 					continue
 				}
 				rec.Link = r.linker.Link(&rec.Match)
@@ -338,12 +336,11 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 			var e civilEvent
 			scratch := r.scratch.get()
 			defer r.scratch.put(scratch)
-			names := &scratch.names
 			for i := range rows {
 				if verdicts[i].reason != "" {
 					continue
 				}
-				if verdicts[i] = normalizeCivil(r.places, names, &rows[i], &e); verdicts[i].reason != "" {
+				if verdicts[i] = normalizeCivil(r.places, scratch, &rows[i], &e); verdicts[i].reason != "" {
 					continue
 				}
 				o := &outs[i]

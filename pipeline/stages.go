@@ -271,7 +271,7 @@ func (r *run) readPopulation(ctx context.Context) (int64, error) {
 			places := scratch.residences(r.places)
 			for i := range rows {
 				if verdicts[i].reason == "" {
-					verdicts[i] = normalizePerson(r.places, places, &scratch.names, &rows[i], &outs[i])
+					verdicts[i] = normalizePerson(r.places, places, scratch, &rows[i], &outs[i])
 				}
 				if verdicts[i].reason == "" {
 					outs[i].findings = r.rules.CheckPerson(r.places, &outs[i].row, nil)
