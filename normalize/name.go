@@ -126,7 +126,14 @@ func makeName(b []byte, nd int, ph []byte, enc Encoding) Name {
 // not safe for concurrent use.
 type NameParser struct {
 	words map[string]nameWord
+	// recent is a direct-mapped cache in front of words, a slot for each
+	// hash of a word's bytes: the common syllables stay in it, found
+	// without the map's hashing and probing.
+	recent [recentWords]nameWord
 }
+
+// recentWords is the number of slots of NameParser.recent (a power of 2).
+const recentWords = 1024
 
 // maxNameWords bounds a NameParser's memory: past it, new words are
 // parsed every time rather than kept (about 3 MB of memo).
@@ -137,6 +144,7 @@ const maxNameWords = 1 << 15
 // words), the fold of that and its phonetic key. nfc marks a word whose
 // display needs Unicode normalisation: a name holding one is parsed whole.
 type nameWord struct {
+	word                   string // the word itself, when kept
 	display, key, phonetic string
 	nfc                    bool
 }
@@ -160,16 +168,7 @@ func (p *NameParser) Parse(s string) Name {
 		if word == "" {
 			continue
 		}
-		w, ok := p.words[word]
-		if !ok {
-			w = parseNameWord(word)
-			if p.words == nil {
-				p.words = make(map[string]nameWord, 1024)
-			}
-			if len(p.words) < maxNameWords {
-				p.words[strings.Clone(word)] = w
-			}
-		}
+		w := p.word(word)
 		if w.nfc {
 			return parseDecoded(dec, enc)
 		}
@@ -192,6 +191,34 @@ func (p *NameParser) Parse(s string) Name {
 	}
 	nd := len(d)
 	return makeName(append(d, k...), nd, ph, enc)
+}
+
+// word returns the forms of one space-separated word of a decoded name:
+// from the cache, else the memo, else parsed (and kept while the memo has
+// room).
+func (p *NameParser) word(word string) nameWord {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(word); i++ {
+		h = (h ^ uint32(word[i])) * 16777619
+	}
+	slot := &p.recent[h&(recentWords-1)]
+	if slot.word == word && word != "" {
+		return *slot
+	}
+	w, ok := p.words[word]
+	if !ok {
+		w = parseNameWord(word)
+		if p.words == nil {
+			p.words = make(map[string]nameWord, 1024)
+		}
+		if len(p.words) >= maxNameWords {
+			return w // not kept: nor cached, which would need a copy of word
+		}
+		w.word = strings.Clone(word)
+		p.words[w.word] = w
+	}
+	*slot = w
+	return w
 }
 
 // parseNameWord parses one space-separated word of a decoded name.
