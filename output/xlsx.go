@@ -109,21 +109,7 @@ func writeBook(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows
 	for _, r := range runs {
 		sheets = append(sheets, bookSheet{Name: r.sheet, PrintTitleRow: header, Filter: listRange(header, header+r.n)})
 	}
-	now := info.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	b := newBook(w, sheets, bookProps{
-		Title:       listTitle + " – " + c.Name,
-		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
-		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
-		Keywords:    "doisanh; Đề án 06; xác minh",
-		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
-		Language:    "vi-VN",
-		Creator:     "doisanh",
-		Created:     now,
-		AppVersion:  appVersion(info.Version),
-	})
+	b := newBook(w, sheets, listProps(c, info))
 
 	// Summary sheet: counts per rule, then the total.
 	last := header + len(runs) + 1
@@ -143,11 +129,11 @@ func writeBook(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows
 	b.text(0, styleHeader, "Tổng cộng")
 	b.text(1, styleHeader, "")
 	b.number(2, styleHeader, int64(len(c.idx)))
-	b.endSheet("")
+	b.endSheet()
 
 	// One sheet per rule.
 	outcomeCol := string(appendCellRef(nil, colOutcome, 0)[:1])
-	for i, r := range runs {
+	for _, r := range runs {
 		lastRow := header + r.n
 		b.beginSheet(&sheetSetup{Widths: fixlistWidths, Cols: numCols, Rows: lastRow, FreezeRows: header, Landscape: true,
 			Merges: titleMerges(numCols), Header: pageHeader, Footer: pageFooter,
@@ -166,12 +152,31 @@ func writeBook(w io.Writer, fs []record.Finding, c *commune, info listInfo, rows
 				b.text(j, styleCell, row[j]) // text, so IDs keep their leading zeros
 			}
 		}
-		b.endSheet(sheets[i+1].Filter)
+		b.endSheet()
 	}
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("workbook: %w", err)
 	}
 	return nil
+}
+
+// listProps are the document properties of commune c's workbook.
+func listProps(c *commune, info listInfo) bookProps {
+	now := info.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return bookProps{
+		Title:       listTitle + " – " + c.Name,
+		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
+		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
+		Keywords:    "doisanh; Đề án 06; xác minh",
+		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
+		Language:    "vi-VN",
+		Creator:     "doisanh",
+		Created:     now,
+		AppVersion:  appVersion(info.Version),
+	}
 }
 
 // listRange is the range of a list sheet from its header row to its last

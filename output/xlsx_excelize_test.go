@@ -8,7 +8,6 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -77,23 +76,16 @@ func excelizeXLSX(w io.Writer, fs []record.Finding, c *commune, info listInfo, r
 	if err != nil {
 		return err
 	}
-	now := info.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	props := listProps(c, info)
+	created := props.Created.UTC().Format(time.RFC3339)
 	if err := x.SetDocProps(&excelize.DocProperties{
-		Creator: "doisanh", LastModifiedBy: "doisanh",
-		Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
-		Title:       listTitle + " – " + c.Name,
-		Subject:     strings.TrimSpace(c.Name + ", " + info.Province + " – " + info.Period),
-		Description: "Lần chạy " + info.RunID + ". " + confidentiality,
-		Keywords:    "doisanh; Đề án 06; xác minh",
-		Category:    "Dữ liệu cá nhân – hạn chế tiếp cận",
-		Language:    "vi-VN",
+		Creator: props.Creator, LastModifiedBy: props.Creator, Created: created, Modified: created,
+		Title: props.Title, Subject: props.Subject, Description: props.Description,
+		Keywords: props.Keywords, Category: props.Category, Language: props.Language,
 	}); err != nil {
 		return err
 	}
-	if err := x.SetAppProps(&excelize.AppProperties{Application: "doisanh", AppVersion: appVersion(info.Version)}); err != nil {
+	if err := x.SetAppProps(&excelize.AppProperties{Application: props.Creator, AppVersion: props.AppVersion}); err != nil {
 		return err
 	}
 	if err := x.SetSheetName("Sheet1", summarySheet); err != nil {

@@ -203,7 +203,7 @@ func FuzzXLSXText(f *testing.F) {
 		b.beginSheet(&sheetSetup{Cols: 1, Rows: 1})
 		b.startRow(1, 0)
 		b.text(0, styleCell, s)
-		b.endSheet("")
+		b.endSheet()
 		if err := b.Close(); err != nil {
 			t.Fatal(err)
 		}

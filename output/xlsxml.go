@@ -407,12 +407,16 @@ func (b *bookWriter) number(col, style int, n int64) {
 }
 
 // endSheet ends the sheet's rows and writes what follows them, in the
-// order the schema wants (CT_Worksheet).
-func (b *bookWriter) endSheet(filter string) {
+// order the schema wants (CT_Worksheet), the filter its bookSheet declared
+// among them.
+func (b *bookWriter) endSheet() {
 	b.endRow()
 	s := b.setup
+	if s == nil {
+		return // no sheet begun: the error is in b.err
+	}
 	x := append(b.buf, `</sheetData>`...)
-	if filter != "" {
+	if filter := b.sheets[b.next-1].Filter; filter != "" {
 		x = append(x, `<autoFilter ref="`+filter+`"/>`...)
 	}
 	if len(s.Merges) > 0 {

@@ -122,6 +122,14 @@ func (m *valueMemo[T]) get(s string, parse func(string) (T, bool)) (T, bool) {
 	return v, ok
 }
 
+// provinceCode is normalize.ProvinceCode with the code copied: a three-digit
+// value comes back as itself, part of its batch's buffer, which the
+// worker's memo would otherwise keep alive.
+func provinceCode(s string) (string, bool) {
+	code, ok := normalize.ProvinceCode(s)
+	return strings.Clone(code), ok
+}
+
 // get returns scratch space for one worker; give it back with put.
 func (n *scratchPool) get() *batchScratch {
 	if s, ok := n.pool.Get().(*batchScratch); ok {
@@ -181,7 +189,7 @@ func normalizePerson(chk *rules.Places, places *residences, scratch *batchScratc
 	}
 	id := personID(p.PersonID)
 	oldID, _ := digits(p.OldID)
-	prov, _ := scratch.province.get(p.BirthRegProvince, normalize.ProvinceCode)
+	prov, _ := scratch.province.get(p.BirthRegProvince, provinceCode)
 	res := places.get(p.CommuneCode, p.Address)
 	out.in = match.PersonInput{
 		Row: p.Row, ID: id, OldID: oldID, Name: name.Display, NameKey: name.Key, Given: name.Given,
