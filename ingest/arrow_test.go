@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -178,7 +179,9 @@ func TestIsPlain(t *testing.T) {
 		ctrl, ascii := scanValue(v)
 		return ctrl < 0 && (ascii || utf8.ValidString(v))
 	}
-	bases := []string{"", "a", "Nguyễn Văn An", "Xóm 6, xã Nghi Phú, TP Vinh, Nghệ An", "0123456789abcdef0123"}
+	bases := []string{"", "a", "Nguyễn Văn An", "Xóm 6, xã Nghi Phú, TP Vinh, Nghệ An", "0123456789abcdef0123",
+		// past validText's threshold: a whole batch's values, checked with AVX2
+		strings.Repeat("Nguyễn Thị Hoà|Xóm 6, xã Nghi Phú|", 15)}
 	specials := []string{"\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", " ", "\x7f", "\x80", "\xc2", "\xc2\x85",
 		"\xc2\xa0", "\xc3", "\xff", "\xe1\xbb", "ễ", "\u0085", "\u009f", "\u00a0"}
 	n := 0
@@ -199,6 +202,21 @@ func TestIsPlain(t *testing.T) {
 	if n < 1000 {
 		t.Fatalf("only %d cases", n)
 	}
+}
+
+// FuzzValidText holds validText (AVX2 for long texts) to utf8.ValidString.
+func FuzzValidText(f *testing.F) {
+	f.Add("Nguyễn Văn An")
+	f.Add(strings.Repeat("Xóm 6, xã Nghi Phú, TP Vinh, Nghệ An ", 20))
+	f.Add(strings.Repeat("ễ", 200) + "\xe1\xbb")
+	f.Add(strings.Repeat("a", 600) + "\xff")
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, s := range []string{v, strings.Repeat(v, 600/max(1, len(v))+1)} {
+			if got, want := validText(s), utf8.ValidString(s); got != want {
+				t.Errorf("validText(%q) = %v, want %v", s, got, want)
+			}
+		}
+	})
 }
 
 // TestPlainValues checks the one-pass test of a string batch against the
