@@ -94,6 +94,10 @@ func (u *Units) OldNames() []OldName {
 type unitList struct {
 	communes []Commune
 	byCode   map[string]int32
+	// byNumber[n] is 1 + the index of the commune of 5-digit code n (0:
+	// none): the pipeline looks a code up for nearly every row, and an
+	// array is cheaper than hashing the string.
+	byNumber []int32
 }
 
 type province struct{ code, name string }
@@ -212,6 +216,12 @@ func load(fsys embed.FS) (*Units, error) {
 				return nil, fmt.Errorf("%s list: duplicate commune code %s", List(l), c.Code)
 			}
 			ul.byCode[c.Code] = int32(i)
+			if n, ok := codeNumber(c.Code); ok {
+				if ul.byNumber == nil {
+					ul.byNumber = make([]int32, 100000)
+				}
+				ul.byNumber[n] = int32(i) + 1
+			}
 		}
 	}
 	err = read("conversion.csv", 2, func(rec []string) error {
@@ -345,20 +355,63 @@ func foldKey(s string) string {
 // Commune returns the commune with the 5-digit code in list l. A code that
 // lost its leading zeros ("7" for "00007") is accepted.
 func (u *Units) Commune(l List, code string) (Commune, bool) {
-	if l > Current {
+	i, ok := u.commune(l, code)
+	if !ok {
 		return Commune{}, false
 	}
+	return u.lists[l].communes[i], true
+}
+
+// Has reports whether list l has a commune of that code, as Commune finds
+// it, without copying the commune (the pipeline asks for every row).
+func (u *Units) Has(l List, code string) bool {
+	_, ok := u.commune(l, code)
+	return ok
+}
+
+// ProvinceOf returns the province code of the commune of that code in list
+// l, as Commune finds it.
+func (u *Units) ProvinceOf(l List, code string) (string, bool) {
+	i, ok := u.commune(l, code)
+	if !ok {
+		return "", false
+	}
+	return u.lists[l].communes[i].ProvinceCode, true
+}
+
+// commune returns the index in list l of the commune of that code.
+func (u *Units) commune(l List, code string) (int32, bool) {
+	if l > Current {
+		return 0, false
+	}
 	ul := &u.lists[l]
+	if n, ok := codeNumber(code); ok && ul.byNumber != nil {
+		i := ul.byNumber[n]
+		return i - 1, i > 0
+	}
 	i, ok := ul.byCode[code]
 	if !ok {
 		if c, padded := padCode(code, 5); padded {
 			i, ok = ul.byCode[c]
 		}
 	}
-	if !ok {
-		return Commune{}, false
+	return i, ok
+}
+
+// codeNumber returns the number of a code of exactly five digits.
+func codeNumber(code string) (int, bool) {
+	if len(code) != 5 {
+		return 0, false
 	}
-	return ul.communes[i], true
+	n := 0
+	for i := range 5 {
+		d := code[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + int(d)
+	}
+	return n, true
 }
 
 // padCode left-pads an all-digit code shorter than n with zeros.

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -75,6 +76,12 @@ func TestCommune(t *testing.T) {
 		}
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("Commune(%v, %q) = %q, %v; want %q, %v", tt.list, tt.code, got, ok, tt.want, tt.ok)
+		}
+		if has := u.Has(tt.list, tt.code); has != tt.ok {
+			t.Errorf("Has(%v, %q) = %v, want %v", tt.list, tt.code, has, tt.ok)
+		}
+		if prov, ok := u.ProvinceOf(tt.list, tt.code); ok != tt.ok || prov != c.ProvinceCode {
+			t.Errorf("ProvinceOf(%v, %q) = %q, %v; want %q, %v", tt.list, tt.code, prov, ok, c.ProvinceCode, tt.ok)
 		}
 	}
 	if c, _ := u.Commune(Legacy, "27046"); c.Level != "Phường" {
@@ -302,6 +309,30 @@ func TestCurrentProvince(t *testing.T) {
 		code, name, ok := u.CurrentProvince(tt.in)
 		if code != tt.code || name != tt.name || ok != (tt.code != "") {
 			t.Errorf("CurrentProvince(%q) = %q, %q, %v; want %q, %q", tt.in, code, name, ok, tt.code, tt.name)
+		}
+	}
+}
+
+// TestCommuneByNumber checks the array of 5-digit codes against the map of
+// codes for every 5-digit code in both lists.
+func TestCommuneByNumber(t *testing.T) {
+	u := Default()
+	for l := range u.lists {
+		ul := &u.lists[l]
+		found := 0
+		for n := range 100000 {
+			code := fmt.Sprintf("%05d", n)
+			want, wok := ul.byCode[code]
+			got, ok := u.commune(List(l), code)
+			if ok != wok || (ok && got != want) {
+				t.Fatalf("%s list: commune(%q) = %d, %v; the map has %d, %v", List(l), code, got, ok, want, wok)
+			}
+			if ok {
+				found++
+			}
+		}
+		if found != len(ul.communes) || found < 3000 {
+			t.Errorf("%s list: %d codes found by number of %d communes", List(l), found, len(ul.communes))
 		}
 	}
 }

@@ -289,7 +289,7 @@ func readName(names *normalize.NameParser, raw string, valid bool) (name normali
 // converted when unambiguous), else its address.
 func sourceCommune(chk *rules.Places, code, address string) string {
 	if d, ok := normalize.CommuneCode(code); ok && d != "" {
-		if _, ok := chk.Units.Commune(admin.Current, d); ok {
+		if chk.Units.Has(admin.Current, d) {
 			return d
 		}
 		if next := chk.Units.Convert(d); len(next) == 1 {

@@ -77,11 +77,11 @@ func (t *linkTally) add(units *admin.Units, m match.Method, commune string) {
 	if commune == "" {
 		return
 	}
-	if c, ok := units.Commune(admin.Current, commune); ok {
+	if prov, ok := units.ProvinceOf(admin.Current, commune); ok {
 		if t.provinces == nil {
 			t.provinces = map[string]int64{}
 		}
-		t.provinces[c.ProvinceCode]++
+		t.provinces[prov]++
 	}
 }
 

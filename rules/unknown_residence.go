@@ -48,7 +48,7 @@ func (c *Places) residence(code, address string, addr normalize.AddressResult) R
 		}
 		return Residence{Commune: fromAddress()}
 	}
-	if _, ok := c.Units.Commune(admin.Current, code); ok {
+	if c.Units.Has(admin.Current, code) {
 		// Only a confident reading of the address contradicts a valid code:
 		// a guess must not send an officer out.
 		if addr.Status == normalize.AddressResolved && addr.Confidence >= normalize.ConfidentAddress &&
@@ -58,7 +58,7 @@ func (c *Places) residence(code, address string, addr normalize.AddressResult) R
 		}
 		return Residence{Commune: code}
 	}
-	if _, ok := c.Units.Commune(admin.Legacy, code); ok {
+	if c.Units.Has(admin.Legacy, code) {
 		next := c.Units.Convert(code)
 		r := Residence{Subtype: "LEGACY_CODE"}
 		switch {
