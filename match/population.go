@@ -210,7 +210,25 @@ type PopulationBuilder struct {
 	shared    map[string]Ref
 	household Ref
 	names     dedup // names and name keys, stored once each
+	// last holds, for each shared column, the last value and its Ref: the
+	// members of a household, added one after the other, repeat their
+	// commune, village and birth province, found without the map.
+	last [4]lastShared
 }
+
+// lastShared is a shared column's last value, a copy in the arena.
+type lastShared struct {
+	s string
+	r Ref
+}
+
+// The shared columns, indexes of PopulationBuilder.last.
+const (
+	sharedCommune = iota
+	sharedRelation
+	sharedVillage
+	sharedBirthProv
+)
 
 // maxShared bounds the distinct strings a PopulationBuilder stores once:
 // past it, new values are stored with each row.
@@ -313,10 +331,10 @@ func (b *PopulationBuilder) Add(in *PersonInput) {
 	b.people = append(b.people, Person{
 		ID: a.Add(in.ID), OldID: a.Add(in.OldID), Name: name,
 		NameKey: b.names.add(a, in.NameKey), RawName: rawName, RawBirth: b.addCold(in.RawBirth),
-		SpouseID: a.Add(in.SpouseID), Commune: b.share(in.Commune), Household: b.household,
-		Relation: b.share(in.Relation), Village: b.share(in.Village),
+		SpouseID: a.Add(in.SpouseID), Commune: b.share(sharedCommune, in.Commune), Household: b.household,
+		Relation: b.share(sharedRelation, in.Relation), Village: b.share(sharedVillage, in.Village),
 		FatherKey: in.FatherKey, MotherKey: in.MotherKey, Birth: in.Birth, Gender: in.Gender,
-		Status: in.Status, BirthProv: b.share(in.BirthProv),
+		Status: in.Status, BirthProv: b.share(sharedBirthProv, in.BirthProv),
 	})
 	if in.ID != "" {
 		b.byID.Add(HashString(in.ID), row)
@@ -363,18 +381,25 @@ func (b *PopulationBuilder) addCold(s string) Ref {
 	return b.arena.Add(s)
 }
 
-// share stores s once for all rows, up to maxShared distinct strings.
-func (b *PopulationBuilder) share(s string) Ref {
+// share stores s, a value of shared column col, once for all rows, up to
+// maxShared distinct strings.
+func (b *PopulationBuilder) share(col int, s string) Ref {
 	if s == "" {
 		return 0
 	}
-	if r, ok := b.shared[s]; ok {
-		return r
+	last := &b.last[col]
+	if s == last.s {
+		return last.r
 	}
-	r := b.arena.Add(s)
-	if len(b.shared) < maxShared {
+	r, ok := b.shared[s]
+	if !ok {
+		r = b.arena.Add(s)
+		if len(b.shared) >= maxShared {
+			return r // stored with its row, and not remembered
+		}
 		b.shared[b.arena.Get(r)] = r // keyed by the arena's copy, not s
 	}
+	*last = lastShared{b.arena.Get(r), r}
 	return r
 }
 
