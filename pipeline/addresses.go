@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/doisanh/doisanh/ingest"
+	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/record"
 )
 
@@ -30,6 +31,10 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 	}
 	if len(need) == 0 {
 		return 0, nil
+	}
+	wanted := newIDFilter(len(need))
+	for id := range need {
+		wanted.add(id)
 	}
 	// Only the columns needed are read. A row the first reading rejected
 	// (on any column, by the reader or the pipeline) is skipped by its data
@@ -57,7 +62,11 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 			if len(rejected) > 0 && rejected[p.Row] {
 				continue
 			}
-			for _, i := range need[personID(p.PersonID)] {
+			id := personID(p.PersonID)
+			if !wanted.has(id) {
+				continue // most residents have no finding: not looked up in need
+			}
+			for _, i := range need[id] {
 				f := &r.res.Findings[i]
 				if f.Address == "" {
 					addr := p.Address
@@ -82,4 +91,33 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 			return read, err
 		}
 	}
+}
+
+// idFilter is a set of IDs that may answer "maybe" for an ID not in it but
+// never "no" for one in it: a bit per hash, at least 16 bits per ID, so
+// that about one ID in sixteen not in the set gets past it. Checking a
+// register row against it costs one bit in a few hundred kilobytes to a
+// few megabytes, where the map of the findings' IDs costs a probe of a
+// table as large as the findings.
+type idFilter struct {
+	bits []uint64
+	mask uint64
+}
+
+func newIDFilter(n int) idFilter {
+	size := uint64(1 << 16)
+	for size < 16*uint64(n) {
+		size <<= 1
+	}
+	return idFilter{bits: make([]uint64, size/64), mask: size - 1}
+}
+
+func (f idFilter) add(id string) {
+	h := match.HashString(id) & f.mask
+	f.bits[h/64] |= 1 << (h % 64)
+}
+
+func (f idFilter) has(id string) bool {
+	h := match.HashString(id) & f.mask
+	return f.bits[h/64]&(1<<(h%64)) != 0
 }

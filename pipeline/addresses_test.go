@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -95,5 +96,27 @@ func TestRejectedRowGivesNoAddress(t *testing.T) {
 				t.Fatalf("no finding about %s: the test proves nothing", first.PersonID)
 			}
 		})
+	}
+}
+
+// TestIDFilter: an ID added is always let through; of IDs not added,
+// about one in sixteen or fewer.
+func TestIDFilter(t *testing.T) {
+	const n = 5000
+	f := newIDFilter(n)
+	for i := range n {
+		f.add(fmt.Sprintf("0400%08d", 2*i))
+	}
+	passed := 0
+	for i := range n {
+		if !f.has(fmt.Sprintf("0400%08d", 2*i)) {
+			t.Fatalf("ID %d added but not let through", 2*i)
+		}
+		if f.has(fmt.Sprintf("0400%08d", 2*i+1)) {
+			passed++
+		}
+	}
+	if passed > n/8 {
+		t.Errorf("%d of %d IDs not added let through, want about %d or fewer", passed, n, n/16)
 	}
 }
