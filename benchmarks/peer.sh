@@ -67,6 +67,8 @@ wall() {
 		printf "%.2f", s }' "$OUT/$1.time"
 }
 rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$OUT/$1.time"; }
+# cpu NAME: user + system CPU seconds from NAME.time (steadier than wall time on a shared host).
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$OUT/$1.time"; }
 
 # 3. Run each engine on the same files.
 for peer in $PEERS; do
@@ -95,7 +97,7 @@ covered() {
 }
 
 # 4. Score and compare.
-printf '\n%-8s %8s %12s %10s %10s %12s %12s\n' engine wall_s peak_rss_MiB precision recall "prec(SQL)" "recall(SQL)"
+printf '\n%-8s %8s %8s %12s %10s %10s %12s %12s\n' engine wall_s cpu_s peak_rss_MiB precision recall "prec(SQL)" "recall(SQL)"
 for peer in $PEERS; do
 	p=- r=- cp=- cr=-
 	if [ "$SCORE" = 1 ]; then
@@ -103,11 +105,12 @@ for peer in $PEERS; do
 		read -r p r < <(awk '$1 == "TOTAL" { print $(NF-2), $(NF-1) }' "$OUT/$peer.score")
 		read -r cp cr < <(covered "$OUT/$peer.score")
 	fi
-	printf '%-8s %8s %12s %10s %10s %12s %12s\n' "$peer" "$(wall "$peer")" "$(rss "$peer")" "$p" "$r" "$cp" "$cr"
+	printf '%-8s %8s %8s %12s %10s %10s %12s %12s\n' "$peer" "$(wall "$peer")" "$(cpu "$peer")" "$(rss "$peer")" "$p" "$r" "$cp" "$cr"
 done
 echo "(SQL): only the subtypes the DuckDB SQL implements (DUP_ID, NOT_IN_POPULATION/TAX,INSURANCE, FIELD_MISMATCH, DECEASED_ACTIVE)"
 if [[ " $PEERS " == *" doisanh "* && " $PEERS " == *" duckdb "* ]]; then
-	awk -v d="$(wall doisanh)" -v k="$(wall duckdb)" 'BEGIN {
-		if (d > 0) printf "wall time ratio duckdb/doisanh: %.2f\n", k / d }'
+	awk -v d="$(wall doisanh)" -v k="$(wall duckdb)" -v dc="$(cpu doisanh)" -v kc="$(cpu duckdb)" 'BEGIN {
+		if (d > 0) printf "wall time ratio duckdb/doisanh: %.2f\n", k / d
+		if (dc > 0) printf "CPU time ratio duckdb/doisanh: %.2f\n", kc / dc }'
 fi
 echo "score tables: $OUT/*.score; DuckDB per-query timings: $OUT/duckdb/timings.json"
