@@ -44,9 +44,15 @@ func (m *addrMemo) get(s string) (AddressResult, bool) {
 	return r, ok
 }
 
+// maxMemoAddress is the longest address the memo keeps (a long address
+// of a Hồ Chí Minh City ward is about 120 bytes): with it, a full memo of
+// 65,536 distinct texts (AddressOptions.MemoSize) holds at most about
+// 50 MB, whatever the input.
+const maxMemoAddress = 256
+
 func (m *addrMemo) put(s string, r AddressResult) {
-	if len(s) > 1024 {
-		return // not worth keeping a long text alive
+	if len(s) > maxMemoAddress {
+		return // rare, and not worth keeping a long text alive
 	}
 	// The parts are pieces of s, which may be a slice of a whole batch of
 	// input: kept as they are, one entry would keep the batch alive.

@@ -46,3 +46,27 @@ func TestAddressMemoKeepsNoInput(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressMemoSkipsLongText: a text longer than maxMemoAddress is parsed
+// every time, not kept, so that a file of long distinct texts cannot fill
+// the memo with them.
+func TestAddressMemoSkipsLongText(t *testing.T) {
+	p := NewAddressParser(admin.Default(), AddressOptions{Province: "40"})
+	short := "xóm 3, phường Hưng Dũng, thành phố Vinh, Nghệ An"
+	long := strings.Repeat("Số 12 đường Lê Lợi ", 15) + short
+	if len(long) <= maxMemoAddress || len(short) > maxMemoAddress {
+		t.Fatalf("texts of %d and %d bytes do not straddle the limit %d", len(short), len(long), maxMemoAddress)
+	}
+	for _, in := range []string{short, long} {
+		p.Parse(in)
+	}
+	kept := map[string]bool{}
+	for i := range p.memo.shards {
+		for k := range p.memo.shards[i].m {
+			kept[k] = true
+		}
+	}
+	if !kept[short] || kept[long] || len(kept) != 1 {
+		t.Errorf("the memo keeps %d texts (short %v, long %v), want the short one only", len(kept), kept[short], kept[long])
+	}
+}
