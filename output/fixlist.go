@@ -256,14 +256,14 @@ func (s *sorter) sort(fs []record.Finding, idx []int32) {
 }
 
 // fixlistRow fills row with the fix-list columns of f, numbered n.
-func fixlistRow(row []string, n int, f *record.Finding) []string {
+func fixlistRow(row []string, n int, f *record.Finding, names *normalize.NameParser) []string {
 	row = append(row[:0], make([]string, numCols)...)
 	row[colSTT] = strconv.Itoa(n)
 	row[colLabel] = ruleLabel(f.Rule)
 	row[colDetail] = subtypeLabel(f.Rule, f.Subtype)
 	row[colSeverity] = label(severityLabels, f.Severity)
 	row[colPersonID] = f.PersonID
-	row[colName] = displayName(f.FullName)
+	row[colName] = displayName(names, f.FullName)
 	row[colBirth] = displayDate(f.BirthDate)
 	row[colAddress] = oneLine(f.Address)
 	row[colHousehold] = strings.TrimSpace(f.HouseholdID)
@@ -320,12 +320,12 @@ func shownAs(canon, raw string) string {
 // displayName is a name in its canonical form (NFC, one space between
 // words, each word capitalised), with the name as written when it differs
 // by more than spacing.
-func displayName(raw string) string {
+func displayName(names *normalize.NameParser, raw string) string {
 	r := oneLine(raw)
 	if r == "" {
 		return ""
 	}
-	return shownAs(normalize.ParseName(r).Display, r)
+	return shownAs(names.Parse(r).Display, r)
 }
 
 // displayDate is a date as dd/mm/yyyy (mm/yyyy or yyyy when the day or month
@@ -418,6 +418,7 @@ func (d *Dir) writeFixlists(fs []record.Finding, communes []*commune, info listI
 type listRows struct {
 	cells []string
 	n     int
+	names normalize.NameParser // its memo of name words kept from commune to commune
 }
 
 // fill makes the rows of the findings fs[idx[0]], fs[idx[1]], ....
@@ -425,7 +426,7 @@ func (r *listRows) fill(fs []record.Finding, idx []int32, info listInfo) {
 	r.n = len(idx)
 	r.cells = slices.Grow(r.cells[:0], len(idx)*numCols)[:len(idx)*numCols]
 	for n, i := range idx {
-		row := fixlistRow(r.cells[n*numCols:n*numCols:(n+1)*numCols], n+1, &fs[i])
+		row := fixlistRow(r.cells[n*numCols:n*numCols:(n+1)*numCols], n+1, &fs[i], &r.names)
 		row[colNote] = info.Notes[fs[i].FindingID]
 	}
 }

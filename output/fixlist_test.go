@@ -3,6 +3,7 @@ package output
 import (
 	"testing"
 
+	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 )
@@ -14,9 +15,14 @@ func TestDisplayNameAndDate(t *testing.T) {
 		{nfd, "Nguyễn Văn Ánh"},
 		{"", ""},
 	}
-	for _, tt := range names {
-		if got := displayName(tt.in); got != tt.want {
-			t.Errorf("displayName(%q) = %q, want %q", tt.in, got, tt.want)
+	var parser normalize.NameParser // with a memo, twice, and without one
+	for round := range 2 {
+		for _, tt := range names {
+			for _, p := range []*normalize.NameParser{&parser, nil} {
+				if got := displayName(p, tt.in); got != tt.want {
+					t.Errorf("round %d: displayName(%v, %q) = %q, want %q", round, p != nil, tt.in, got, tt.want)
+				}
+			}
 		}
 	}
 	dates := []struct{ in, want string }{

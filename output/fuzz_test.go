@@ -44,7 +44,7 @@ func FuzzFindingsCSV(f *testing.F) {
 		if r := recs[1]; r[8] != clean(name) || r[6] != clean(commune) || r[15] != clean(value) {
 			t.Errorf("round trip changed text: %q", r)
 		}
-		row := fixlistRow(nil, 1, &fs[0])
+		row := fixlistRow(nil, 1, &fs[0], nil)
 		if len(row) != len(fixlistHeader) {
 			t.Fatalf("fix list row has %d columns", len(row))
 		}
