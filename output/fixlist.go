@@ -255,7 +255,8 @@ func (s *sorter) sort(fs []record.Finding, idx []int32) {
 	copy(idx, sorted)
 }
 
-// fixlistRow fills row with the fix-list columns of f, numbered n.
+// fixlistRow fills row with the fix-list columns of f, numbered n; names
+// parses the name (nil: ParseName, without a memo).
 func fixlistRow(row []string, n int, f *record.Finding, names *normalize.NameParser) []string {
 	row = append(row[:0], make([]string, numCols)...)
 	row[colSTT] = strconv.Itoa(n)
