@@ -187,3 +187,71 @@ func TestRunMixedRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestReadFileReusedBatches reads many batches whose arrays readFile uses
+// again: a result work leaves unset, a verdict or a row of an earlier batch
+// must never show through. Work sets a result only for every third row
+// (batchSize is not a multiple of three, so the rows set move from batch
+// to batch), and the spouse's name is blank in every eleventh row.
+func TestReadFileReusedBatches(t *testing.T) {
+	const n = 5*batchSize + 123
+	path := filepath.Join(t.TempDir(), "population.csv")
+	var b strings.Builder
+	b.WriteString("person_id,full_name,birth_date,gender,spouse_name\n")
+	for i := 1; i <= n; i++ {
+		spouse := fmt.Sprintf("Trần Thị %d", i)
+		if i%11 == 0 {
+			spouse = ""
+		}
+		fmt.Fprintf(&b, "%012d,Nguyễn Văn %d,01/02/1990,Nam,%s\n", i, i, spouse)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type out struct {
+		row  int64
+		name string
+	}
+	for _, workers := range []int{1, 3} {
+		r := &run_{Workers: workers}
+		var kept int64
+		var bad []string
+		_, err := readFile(context.Background(), r.run(), fileJob[record.Person, out]{
+			path:   path,
+			schema: record.PersonSchema,
+			work: func(rows []record.Person, outs []out, verdicts []verdict) {
+				for i := range rows {
+					if verdicts[i].reason != "" {
+						t.Errorf("row %d: verdict %q before any work", rows[i].Row, verdicts[i].reason)
+					}
+					if rows[i].Row%3 == 0 {
+						outs[i] = out{rows[i].Row, rows[i].SpouseName}
+					}
+				}
+			},
+			keep: func(o *out) {
+				kept++
+				row := kept // every row is used, in file order
+				want := out{}
+				if row%3 == 0 {
+					want = out{row, fmt.Sprintf("Trần Thị %d", row)}
+					if row%11 == 0 {
+						want.name = ""
+					}
+				}
+				if *o != want && len(bad) < 5 {
+					bad = append(bad, fmt.Sprintf("row %d: %+v, want %+v", row, *o, want))
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept != n || len(r.r.res.Rejects) != 0 {
+			t.Fatalf("workers %d: kept %d of %d, %d rejects", workers, kept, n, len(r.r.res.Rejects))
+		}
+		if len(bad) > 0 {
+			t.Fatalf("workers %d: results of an earlier batch show through:\n%s", workers, strings.Join(bad, "\n"))
+		}
+	}
+}

@@ -28,11 +28,13 @@ const maxValueLen = 4096
 // from *rejected, which rd's Options.OnReject fills). A batch may hold
 // rejects and no rows. Rejects thus travel with their batch and are kept in
 // file order, never appended from the reading goroutine.
-func batches[T any](rd *ingest.Reader[T], rejected *[]record.Reject) func() (readBatch[T], bool, error) {
+//
+// rows returns the array a batch is read into (batchSize rows long).
+func batches[T any](rd *ingest.Reader[T], rejected *[]record.Reject, rows func() []T) func() (readBatch[T], bool, error) {
 	done := false
 	return func() (readBatch[T], bool, error) {
 		for !done {
-			b := make([]T, batchSize)
+			b := rows()
 			n, err := rd.Next(b)
 			if errors.Is(err, io.EOF) {
 				done = true
@@ -91,7 +93,28 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 	if enc := rd.TextEncoding(); enc != "UTF-8" {
 		r.progressf("  %s: text read as %s", job.path, enc)
 	}
-	next := batches(rd, &rejected)
+	type batch struct {
+		readBatch[T]
+		outs     []O
+		verdicts []verdict
+	}
+	// A batch's arrays are used again once keep has taken its rows: at most
+	// 2×workers batches are in flight, and a province read in fresh arrays
+	// would allocate, zero and fault in about a gigabyte of them (of rows
+	// of some 300 bytes, 4,096 a batch) for the collector to take back.
+	// Nothing keeps a row or a result past keep: what outlives the batch
+	// is copied (the index's arena, findings' texts, rejects' raw rows).
+	free := make(chan batch, 2*max(r.cfg.Workers, 1)+1)
+	var spare batch // the arrays the batch being read will use
+	next := batches(rd, &rejected, func() []T {
+		select {
+		case spare = <-free:
+			return spare.rows[:batchSize]
+		default:
+			spare = batch{}
+			return make([]T, batchSize)
+		}
+	})
 	if job.start != nil {
 		first, ok, err := next()
 		if err != nil {
@@ -111,21 +134,19 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 			}
 		}
 	}
-	type batch struct {
-		readBatch[T]
-		outs     []O
-		verdicts []verdict
-	}
 	source := job.schema.Source.String()
 	var later, seen int64
 	fromRejects := len(r.res.Rejects)
 	blank := newBlankColumns(job.schema, rd.Header())
 	err = ordered(ctx, r.cfg.Workers, func() (batch, bool, error) {
 		rb, ok, err := next()
-		return batch{readBatch: rb}, ok, err
+		return batch{readBatch: rb, outs: spare.outs, verdicts: spare.verdicts}, ok, err
 	}, func(b batch) batch {
-		b.outs = make([]O, len(b.rows))
-		b.verdicts = make([]verdict, len(b.rows))
+		if cap(b.outs) < len(b.rows) {
+			b.outs = make([]O, batchSize)
+			b.verdicts = make([]verdict, batchSize)
+		}
+		b.outs, b.verdicts = b.outs[:len(b.rows)], b.verdicts[:len(b.rows)]
 		for i := range b.rows {
 			if col, long := tooLong(job.schema, &b.rows[i]); long {
 				b.verdicts[i] = verdict{"value longer than 4096 bytes", col}
@@ -157,6 +178,19 @@ func readFile[T, O any](ctx context.Context, r *run, job fileJob[T, O]) (int64, 
 		r.event(Progress{Source: source, Done: seen, Total: max(rd.RowsHint(), 0)})
 		if seen/100_000 != (seen-int64(len(b.rows)))/100_000 {
 			r.progressf("  %s: %d rows", source, seen)
+		}
+		if cap(b.rows) >= batchSize {
+			// Cleared, so that the texts of the batch the arrays held are
+			// the collector's again and no result or verdict shows through
+			// (work sets only those of the rows it uses).
+			rows := b.rows[:batchSize]
+			clear(rows)
+			clear(b.outs)
+			clear(b.verdicts)
+			select {
+			case free <- batch{readBatch: readBatch[T]{rows: rows}, outs: b.outs, verdicts: b.verdicts}:
+			default:
+			}
 		}
 		return nil
 	})
