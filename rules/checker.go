@@ -135,15 +135,7 @@ func Finish(fs []record.Finding) []record.Finding {
 		order[k] = keys[k].pos
 	}
 	permute(fs, order)
-	out := fs[:0]
-	for i := range fs {
-		if i > 0 && fs[i].FindingID == fs[i-1].FindingID {
-			continue
-		}
-		out = append(out, fs[i])
-	}
-	clear(fs[len(out):]) // what the repeats held is the collector's
-	return out
+	return slices.CompactFunc(fs, func(a, b record.Finding) bool { return a.FindingID == b.FindingID })
 }
 
 // findingKey is what Finish sorts: the first 16 bytes of a finding's
