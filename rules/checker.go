@@ -104,22 +104,26 @@ func FindingID(f *record.Finding) string {
 }
 
 // Finish sets every finding's id, sorts the findings in the order fix lists
-// use (province, commune, rule, subtype, name, id) and drops repeats.
+// use (province, commune, rule, subtype, name, id) and drops repeats: of
+// findings with one id and the same place, rule and name, the first in fs
+// is kept.
 //
 // The sort runs on a compact key per finding (the first 16 bytes of its
 // province, commune, rule and subtype, and its position), reading the
 // finding itself only when two keys tie: compared in place, findings
-// scattered over the heap made most comparisons a cache miss. The keys
-// order as the findings do, so the result is the same as sorting the
-// findings themselves (the sort moves by comparisons alone), then the
-// findings are moved into place once.
+// scattered over the heap made most comparisons a cache miss. Findings
+// that compare equal are ordered by position, so the order is total and
+// the keys are sorted on every core (sortParallel) with one result; then
+// the findings are moved into place once.
 func Finish(fs []record.Finding) []record.Finding {
 	keys := make([]findingKey, len(fs))
-	for i := range fs {
-		fs[i].FindingID = FindingID(&fs[i])
-		keys[i] = newFindingKey(&fs[i], int32(i)) // a run holds far fewer than 2^31 findings
-	}
-	slices.SortFunc(keys, func(a, b findingKey) int {
+	eachPart(len(fs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fs[i].FindingID = FindingID(&fs[i])
+			keys[i] = newFindingKey(&fs[i], int32(i)) // a run holds far fewer than 2^31 findings
+		}
+	})
+	sortParallel(keys, func(a, b findingKey) int {
 		if a.plain && b.plain {
 			if c := cmp.Compare(a.hi, b.hi); c != 0 {
 				return c
@@ -128,7 +132,10 @@ func Finish(fs []record.Finding) []record.Finding {
 				return c
 			}
 		}
-		return compareFindings(&fs[a.pos], &fs[b.pos])
+		if c := compareFindings(&fs[a.pos], &fs[b.pos]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
 	})
 	order := make([]int32, len(keys))
 	for k := range keys {

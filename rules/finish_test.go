@@ -5,21 +5,22 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 
 	"github.com/doisanh/doisanh/record"
 )
 
-// finishByValue is Finish as first written: the findings themselves
-// sorted and compacted. Finish must give the same findings in the same
-// order, repeats included: which of two findings with one id is kept
-// depends on the sort's moves, which depend on the comparisons alone.
+// finishByValue is Finish written plainly: the findings themselves sorted,
+// stably, and compacted. Finish must give the same findings in the same
+// order, repeats included: of findings that compare equal, the first in
+// the input is kept.
 func finishByValue(fs []record.Finding) []record.Finding {
 	for i := range fs {
 		fs[i].FindingID = FindingID(&fs[i])
 	}
-	slices.SortFunc(fs, func(a, b record.Finding) int {
+	slices.SortStableFunc(fs, func(a, b record.Finding) int {
 		return cmp.Or(cmp.Compare(a.ProvinceCode, b.ProvinceCode), cmp.Compare(a.CommuneCode, b.CommuneCode),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Subtype, b.Subtype),
 			cmp.Compare(a.FullName, b.FullName), cmp.Compare(a.FindingID, b.FindingID))
@@ -50,7 +51,10 @@ func randomFindings(rng *rand.Rand, n int) []record.Finding {
 }
 
 func TestFinishMatchesSortByValue(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 12, 13, 100, 5000, 50_000} {
+	// 200,000 findings are sorted in parts on every core (sortParallel)
+	// and merged; three cores leave a part out of the first round.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	for _, n := range []int{0, 1, 2, 12, 13, 100, 5000, 50_000, 200_000} {
 		rng := rand.New(rand.NewPCG(uint64(n), 7))
 		fs := randomFindings(rng, n)
 		want := finishByValue(slices.Clone(fs))
@@ -65,6 +69,27 @@ func TestFinishMatchesSortByValue(t *testing.T) {
 		}
 		if n >= 100 && len(got) == n {
 			t.Fatalf("%d findings: no repeat dropped; the test data should have some", n)
+		}
+	}
+}
+
+func TestSortParallel(t *testing.T) {
+	for _, procs := range []int{1, 2, 3, 4, 7} {
+		for _, n := range []int{0, 1, minSortPart - 1, 2 * minSortPart, 5*minSortPart + 3} {
+			func() {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(procs)))
+				s := make([]int, n)
+				for i := range s {
+					s[i] = rng.IntN(n + 1)
+				}
+				want := slices.Clone(s)
+				slices.Sort(want)
+				sortParallel(s, cmp.Compare[int])
+				if !slices.Equal(s, want) {
+					t.Fatalf("GOMAXPROCS %d, %d elements: not sorted as slices.Sort sorts", procs, n)
+				}
+			}()
 		}
 	}
 }
