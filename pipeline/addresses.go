@@ -22,7 +22,7 @@ var addressSchema = record.PersonSchema.Only("person_id", "address", "household_
 // that already carry an address (a residence finding, a record that links
 // to nobody) keep it. It returns the rows read.
 func (r *run) fillAddresses(ctx context.Context) (int64, error) {
-	need := map[string][]int32{}
+	need := make(map[string][]int32, len(r.res.Findings))
 	for i := range r.res.Findings {
 		f := &r.res.Findings[i]
 		if f.PersonID != "" && (f.Address == "" || f.HouseholdID == "") {
@@ -52,13 +52,35 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	defer rd.Close()
-	buf := make([]record.Person, batchSize)
+	// The rows are looked up on every core, a batch each; the findings
+	// are filled on this goroutine in the file's order, so that of rows
+	// sharing an ID the first gives the address, whatever the workers.
+	workers := max(r.cfg.Workers, 1)
+	spare := make(chan *addressBatch, 2*workers+1) // batches filled, handed back for the next rows
 	var read int64
 	total := max(rd.RowsHint(), 0)
-	for {
-		n, err := rd.Next(buf)
-		for j := range buf[:n] {
-			p := &buf[j]
+	done := false
+	next := func() (*addressBatch, bool, error) {
+		if done {
+			return nil, false, nil
+		}
+		var b *addressBatch
+		select {
+		case b = <-spare:
+		default:
+			b = &addressBatch{rows: make([]record.Person, batchSize)}
+		}
+		n, err := rd.Next(b.rows[:batchSize])
+		b.rows, b.hits = b.rows[:n], b.hits[:0]
+		if errors.Is(err, io.EOF) {
+			done = true
+			return b, n > 0, nil
+		}
+		return b, err == nil, err
+	}
+	look := func(b *addressBatch) *addressBatch {
+		for j := range b.rows {
+			p := &b.rows[j]
 			if len(rejected) > 0 && rejected[p.Row] {
 				continue
 			}
@@ -66,31 +88,53 @@ func (r *run) fillAddresses(ctx context.Context) (int64, error) {
 			if !wanted.has(id) {
 				continue // most residents have no finding: not looked up in need
 			}
-			for _, i := range need[id] {
+			if fs, ok := need[id]; ok {
+				decodeText(p.UTF8, textColumn{&p.Address, "address"}) // legacy text shown decoded, as the first reading saw it
+				b.hits = append(b.hits, addressHit{row: int32(j), findings: fs})
+			}
+		}
+		return b
+	}
+	fill := func(b *addressBatch) error {
+		for _, h := range b.hits {
+			p := &b.rows[h.row]
+			for _, i := range h.findings {
 				f := &r.res.Findings[i]
 				if f.Address == "" {
-					addr := p.Address
-					decodeText(p.UTF8, textColumn{&addr, "address"}) // legacy text shown decoded, as the first reading saw it
 					// A copy: the row's text shares its batch's buffer.
-					f.Address = r.texts.own(strings.TrimSpace(addr))
+					f.Address = r.texts.own(strings.TrimSpace(p.Address))
 				}
 				if f.HouseholdID == "" {
 					f.HouseholdID = r.texts.own(strings.TrimSpace(p.HouseholdID))
 				}
 			}
 		}
-		read += int64(n)
+		read += int64(len(b.rows))
 		r.event(Progress{Source: record.Population.String(), Done: read, Total: total})
-		if errors.Is(err, io.EOF) {
-			return read, nil
+		clear(b.rows) // the batch's texts go with it
+		select {
+		case spare <- b:
+		default:
 		}
-		if err != nil {
-			return read, err
-		}
-		if err := ctx.Err(); err != nil {
-			return read, err
-		}
+		return nil
 	}
+	if err := ordered(ctx, workers, next, look, fill); err != nil {
+		return read, err
+	}
+	return read, ctx.Err()
+}
+
+// addressBatch is a batch of register rows the addresses stage reads and
+// the rows among them whose ID has findings.
+type addressBatch struct {
+	rows []record.Person
+	hits []addressHit
+}
+
+// addressHit is a row of an addressBatch and the findings about its ID.
+type addressHit struct {
+	row      int32
+	findings []int32
 }
 
 // idFilter is a set of IDs that may answer "maybe" for an ID not in it but
