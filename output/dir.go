@@ -9,8 +9,11 @@
 package output
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,6 +59,13 @@ type Dir struct {
 	done         bool      // committed or aborted
 
 	progressMu sync.Mutex // files may be written side by side
+
+	// sums holds the sha256 of every file writeFile wrote, by path
+	// relative to tmp, for the manifest: taken by the goroutine that wrote
+	// the file, while it is in the page cache, so that the files written
+	// side by side are summed side by side.
+	sumsMu sync.Mutex
+	sums   map[string]string
 }
 
 // Stale is a directory left beside the output directory by a run that was
@@ -370,8 +380,26 @@ func (d *Dir) create(rel string) (*os.File, error) {
 	return os.Create(path)
 }
 
-// writeFile writes rel by calling write on a buffered file and closes it;
-// errors name the file.
+// sum reads f, just written, from its start and keeps its sha256 as rel's.
+func (d *Dir) sum(rel string, f *os.File) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	d.sumsMu.Lock()
+	defer d.sumsMu.Unlock()
+	if d.sums == nil {
+		d.sums = map[string]string{}
+	}
+	d.sums[filepath.ToSlash(rel)] = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+// writeFile writes rel by calling write on a buffered file, sums it for
+// the manifest and closes it; errors name the file.
 func (d *Dir) writeFile(rel string, write func(f *os.File) error) error {
 	f, err := d.create(rel)
 	if err != nil {
@@ -380,6 +408,9 @@ func (d *Dir) writeFile(rel string, write func(f *os.File) error) error {
 	err = write(f)
 	if err == nil {
 		err = f.Sync() // on disk before the directory is swapped in
+	}
+	if err == nil {
+		err = d.sum(rel, f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -134,11 +134,16 @@ func (d *Dir) writeManifest(s *Summary) error {
 		if err != nil {
 			return err
 		}
-		sum, err := fileSum(p)
-		if err != nil {
-			return err
+		rel = filepath.ToSlash(rel)
+		d.sumsMu.Lock()
+		sum, ok := d.sums[rel] // summed as it was written
+		d.sumsMu.Unlock()
+		if !ok {
+			if sum, err = fileSum(p); err != nil {
+				return err
+			}
 		}
-		m.Files = append(m.Files, manifestFile{filepath.ToSlash(rel), fi.Size(), sum})
+		m.Files = append(m.Files, manifestFile{rel, fi.Size(), sum})
 		return nil
 	})
 	if err != nil {
