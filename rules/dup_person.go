@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/match"
@@ -148,7 +149,13 @@ type DupPair struct {
 // them again. It is deterministic.
 func EstimateDupModel(pop *match.Population, repeat []bool) *DupModel {
 	dm := &DupModel{Model: match.NewModel(DupFields, dupPrior), pop: pop, repeat: repeat}
+	// The strangers' sample reads only the register: drawn on another
+	// core while the candidate pairs are counted.
+	var us []match.Vector
+	var ws []float64
+	var sampled sync.WaitGroup
 	if pop.Len() >= dupMinPeople {
+		sampled.Go(func() { us, ws = namesakePairs(pop, repeat) })
 		dm.frequencies(pop, repeat)
 	}
 	var pats match.Patterns
@@ -159,8 +166,9 @@ func EstimateDupModel(pop *match.Population, repeat []bool) *DupModel {
 			dm.small = append(dm.small, DupPair{A: a, B: b, Vector: v, TF: dm.tf(pop, a)})
 		}
 	})
+	sampled.Wait()
 	if pop.Len() >= dupMinPeople {
-		dm.estimate(pop, repeat, &pats)
+		dm.estimate(us, ws, &pats)
 	}
 	dm.small = nil
 	return dm
@@ -310,9 +318,9 @@ func agreeStr(a, b string) uint8 {
 
 // estimate sets u from namesakes born a year apart and m and Lambda by EM
 // over the candidate pairs' comparison patterns pats.
-func (dm *DupModel) estimate(pop *match.Population, repeat []bool, pats *match.Patterns) {
+func (dm *DupModel) estimate(us []match.Vector, ws []float64, pats *match.Patterns) {
 	m := dm.Model
-	if us, ws := namesakePairs(pop, repeat); len(us) >= dupMinUPairs {
+	if len(us) >= dupMinUPairs {
 		dm.UPairs = len(us)
 		m.U = smoothedU(us, ws, len(DupFields))
 		m.Refresh()
