@@ -22,6 +22,7 @@ import (
 	"github.com/doisanh/doisanh/internal/memlimit"
 	"github.com/doisanh/doisanh/output"
 	"github.com/doisanh/doisanh/pipeline"
+	"github.com/doisanh/doisanh/record"
 	"github.com/doisanh/doisanh/rules"
 	"github.com/doisanh/doisanh/verify"
 )
@@ -321,10 +322,28 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	out := &reconcileResult{Out: o.out, Findings: len(res.Findings), Rejects: len(res.Rejects),
 		ByRule: map[string]int{}, Inputs: s.Inputs, Stages: s.Stages, Links: res.Links, Warnings: append(cleaned, res.Warnings...),
 		Seconds: time.Since(started).Seconds(), shown: len(cleaned)}
-	for _, f := range res.Findings {
-		out.ByRule[f.Rule]++
-	}
+	countRules(out.ByRule, res.Findings)
 	return out, nil
+}
+
+// countRules adds to byRule the findings of each rule. The findings come
+// sorted by commune and rule, so a rule's come in runs: counted a run at
+// a time, not a map update a finding.
+func countRules(byRule map[string]int, fs []record.Finding) {
+	var rule string
+	n := 0
+	for i := range fs {
+		if fs[i].Rule != rule {
+			if n > 0 {
+				byRule[rule] += n
+			}
+			rule, n = fs[i].Rule, 0
+		}
+		n++
+	}
+	if n > 0 {
+		byRule[rule] += n
+	}
 }
 
 // staleWarning reports what a killed run left beside --out and this run

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -456,6 +457,31 @@ func TestPrintSummary(t *testing.T) {
 			if !strings.Contains(b.String(), w) {
 				t.Errorf("--lang %s: summary lacks %q:\n%s", tt.lang, w, b.String())
 			}
+		}
+	}
+}
+
+func TestCountRules(t *testing.T) {
+	fs := func(rules ...string) []record.Finding {
+		out := make([]record.Finding, len(rules))
+		for i, r := range rules {
+			out[i].Rule = r
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		in   []record.Finding
+		want map[string]int
+	}{
+		{nil, map[string]int{}},
+		{fs("A"), map[string]int{"A": 1}},
+		{fs("A", "A", "B", "A", "C", "C"), map[string]int{"A": 3, "B": 1, "C": 2}},
+		{fs("", "", "A"), map[string]int{"": 2, "A": 1}},
+	} {
+		got := map[string]int{}
+		countRules(got, tc.in)
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("countRules(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }
