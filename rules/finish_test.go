@@ -75,7 +75,7 @@ func TestFinishMatchesSortByValue(t *testing.T) {
 
 func TestSortParallel(t *testing.T) {
 	for _, procs := range []int{1, 2, 3, 4, 7} {
-		for _, n := range []int{0, 1, minSortPart - 1, 2 * minSortPart, 5*minSortPart + 3} {
+		for _, n := range []int{0, 1, minPart - 1, 2 * minPart, 5*minPart + 3} {
 			func() {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 				rng := rand.New(rand.NewPCG(uint64(n), uint64(procs)))

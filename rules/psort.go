@@ -6,16 +6,17 @@ import (
 	"sync"
 )
 
-// minSortPart is the fewest elements sortParallel gives a goroutine: below
-// it a second core costs more to start and merge than it saves.
-const minSortPart = 1 << 15
+// minPart is the fewest elements sortParallel and eachPart give a
+// goroutine: below it a second core costs more to start (and merge) than
+// it saves.
+const minPart = 1 << 15
 
 // sortParallel sorts s by cmp, which must be a strict total order (no two
 // elements compare equal), on up to GOMAXPROCS cores: parts sorted side
 // by side, then merged pairwise. With a total order the result does not
 // depend on the number of parts, so it is the same on every machine.
 func sortParallel[E any](s []E, cmp func(a, b E) int) {
-	parts := min(runtime.GOMAXPROCS(0), len(s)/minSortPart)
+	parts := min(runtime.GOMAXPROCS(0), len(s)/minPart)
 	if parts < 2 {
 		slices.SortFunc(s, cmp)
 		return
@@ -73,7 +74,7 @@ func mergeRuns[E any](dst, a, b []E, cmp func(a, b E) int) {
 // eachPart calls fn on [lo, hi) parts of [0, n) side by side, one part a
 // core (GOMAXPROCS) when n is large enough to be worth it.
 func eachPart(n int, fn func(lo, hi int)) {
-	parts := min(runtime.GOMAXPROCS(0), n/minSortPart)
+	parts := min(runtime.GOMAXPROCS(0), n/minPart)
 	if parts < 2 {
 		fn(0, n)
 		return

@@ -65,37 +65,33 @@ func (c *Checker) spouseConflict(marriages []Marriage, out []record.Finding) []r
 	spouse := make([]int32, n) // resolved spouse row, -1 none
 	claims := make([]int32, n) // living people naming this row
 	broken := map[int32]int{}  // SELF or NOT_FOUND row → index of its finding in out
-	for i := range spouse {
-		spouse[i] = -1
-	}
-	for i := range pop.People {
+	// Each living row's spouse_id is looked up on every core (the ID
+	// indexes' cache misses are most of the rule's time), then the
+	// findings are made in row order.
+	old := make([]bool, n) // found by the old (CMND) number
+	eachPart(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			spouse[i], old[i] = c.resolveSpouse(int32(i), repeat)
+		}
+	})
+	for i, target := range spouse {
 		row := int32(i)
-		p := &pop.People[i]
-		sid := pop.Str(p.SpouseID)
-		if sid == "" || p.Status == normalize.StatusDead || repeat[row] {
-			continue
-		}
-		if sid == pop.Str(p.ID) {
+		switch target {
+		case spouseNone:
+		case spouseSelf, spouseNotFound:
+			subtype := "SELF"
+			if target == spouseNotFound {
+				subtype = "NOT_FOUND"
+			}
 			broken[row] = len(out)
-			out = append(out, c.spouseFinding("SELF", row, -1, sid))
-			continue
+			out = append(out, c.spouseFinding(subtype, row, -1, pop.Str(pop.People[i].SpouseID)))
+			spouse[i] = spouseNone
+		default:
+			if old[i] {
+				out = append(out, c.spouseFinding("OLD_ID", row, target, pop.Str(pop.People[i].SpouseID)))
+			}
+			claims[target]++
 		}
-		rows := firstRows(pop.ByID(sid), repeat)
-		old := false
-		if len(rows) == 0 && len(sid) == 9 {
-			rows, old = firstRows(pop.ByOldID(sid), repeat), true
-		}
-		if len(rows) == 0 {
-			broken[row] = len(out)
-			out = append(out, c.spouseFinding("NOT_FOUND", row, -1, sid))
-			continue
-		}
-		target := c.pickSpouse(p, rows)
-		if old {
-			out = append(out, c.spouseFinding("OLD_ID", row, target, sid))
-		}
-		spouse[row] = target
-		claims[target]++
 	}
 	// fix[a] = b: a's spouse_id is wrong and b, a's spouse by the
 	// household, names a (see above).
@@ -203,6 +199,36 @@ func relationOf(s string) int {
 }
 
 // firstRows drops the rows that repeat an earlier row.
+// Outcomes of resolveSpouse other than a row.
+const (
+	spouseNone     = -1 // no spouse_id, or its row is dead or a repeat
+	spouseSelf     = -2 // spouse_id is the row's own ID
+	spouseNotFound = -3 // no register row holds spouse_id
+)
+
+// resolveSpouse returns the register row that row's spouse_id names, or
+// one of the outcomes above, and whether it was found by the old number.
+func (c *Checker) resolveSpouse(row int32, repeat []bool) (int32, bool) {
+	pop := c.Pop
+	p := &pop.People[row]
+	sid := pop.Str(p.SpouseID)
+	if sid == "" || p.Status == normalize.StatusDead || repeat[row] {
+		return spouseNone, false
+	}
+	if sid == pop.Str(p.ID) {
+		return spouseSelf, false
+	}
+	rows := firstRows(pop.ByID(sid), repeat)
+	old := false
+	if len(rows) == 0 && len(sid) == 9 {
+		rows, old = firstRows(pop.ByOldID(sid), repeat), true
+	}
+	if len(rows) == 0 {
+		return spouseNotFound, false
+	}
+	return c.pickSpouse(p, rows), old
+}
+
 func firstRows(rows []int32, repeat []bool) []int32 {
 	for i, r := range rows {
 		if repeat[r] {
