@@ -70,6 +70,10 @@ func (p *Patterns) AddN(v Vector, n float64) {
 // Len returns the number of distinct vectors.
 func (p *Patterns) Len() int { return len(p.vs) }
 
+// At returns the k-th distinct vector (0 <= k < Len), in the order they
+// were first counted, and its count.
+func (p *Patterns) At(k int) (Vector, float64) { return p.vs[k], p.counts[k] }
+
 // Total returns the number of vectors counted.
 func (p *Patterns) Total() float64 { return p.total }
 

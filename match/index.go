@@ -170,12 +170,30 @@ func (ix *Index) Each(fn func(rows []int32)) {
 	ix.each(1, fn)
 }
 
+// GroupsPart calls fn for the groups of Groups that fall in part of
+// parts (0 <= part < parts), each part a run of buckets: the parts in
+// order give Groups' groups in Groups' order, so that they can be worked
+// through side by side and their results joined in part order.
+func (ix *Index) GroupsPart(part, parts int, fn func(rows []int32)) {
+	if ix == nil || len(ix.dir) == 0 || part < 0 || part >= parts {
+		return
+	}
+	buckets := len(ix.dir) - 1
+	ix.eachIn(2, buckets*part/parts, buckets*(part+1)/parts, part == parts-1, fn)
+}
+
 func (ix *Index) each(min int, fn func([]int32)) {
 	if ix == nil || len(ix.dir) == 0 {
 		return
 	}
+	ix.eachIn(min, 0, len(ix.dir)-1, true, fn)
+}
+
+// eachIn is each over buckets [from, to), and the overflow keys when
+// overflow is set.
+func (ix *Index) eachIn(min, from, to int, overflow bool, fn func([]int32)) {
 	fps := ix.fps
-	for b := 0; b+1 < len(ix.dir); b++ {
+	for b := from; b < to; b++ {
 		hi := int(ix.dir[b+1])
 		for i := int(ix.dir[b]); i < hi; {
 			j := i + 1
@@ -187,6 +205,9 @@ func (ix *Index) each(min int, fn func([]int32)) {
 			}
 			i = j
 		}
+	}
+	if !overflow {
+		return
 	}
 	for _, k := range ix.overKeys {
 		if rows := ix.overflow[k]; len(rows) >= min {

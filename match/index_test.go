@@ -298,6 +298,17 @@ func TestIndexFingerprintCollision(t *testing.T) {
 	if all != len(ps) {
 		t.Errorf("Each visited %d rows, want %d", all, len(ps))
 	}
+	// GroupsPart's parts, in order, are Groups, overflow included.
+	for _, parts := range []int{1, 2, 3, 7, 300} {
+		var got [][]int32
+		for part := range parts {
+			ix.GroupsPart(part, parts, func(rows []int32) { got = append(got, rows) })
+		}
+		if !slices.EqualFunc(got, groups, slices.Equal[[]int32]) {
+			t.Errorf("GroupsPart in %d parts gives %d groups, not Groups' %d in its order", parts, len(got), len(groups))
+		}
+	}
+	ix.GroupsPart(2, 2, func([]int32) { t.Error("GroupsPart(2, 2) gave a group") })
 }
 
 // TestSortByMixPartitioned checks that scattering through partitions, on

@@ -159,6 +159,13 @@ func (p *Population) DuplicateBlocks(fn func(rows []int32)) {
 	p.byDup.Groups(fn)
 }
 
+// DuplicateBlocksPart calls fn for the blocks of DuplicateBlocks in part
+// of parts (Index.GroupsPart): the parts in order give all the blocks in
+// DuplicateBlocks' order.
+func (p *Population) DuplicateBlocksPart(part, parts int, fn func(rows []int32)) {
+	p.byDup.GroupsPart(part, parts, fn)
+}
+
 // DuplicateBlock returns the rows whose name key is nameKey, born in year,
 // of gender g: the block DuplicateBlocks would give them.
 func (p *Population) DuplicateBlock(nameKey string, year int16, g normalize.Gender) []int32 {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,13 +40,29 @@ const DupPersonThreshold = 0.99
 // the evidence in Vietnamese.
 func (c *Checker) DupPerson(out []record.Finding) []record.Finding {
 	dm := EstimateDupModel(c.Pop, c.Repeat)
-	dm.EachPair(func(p *DupPair) {
-		if p.Prob >= DupPersonThreshold {
-			out = append(out, c.dupFinding(dm, *p))
-		}
-	})
+	// The pairs are scored a part of the blocks per core, their findings
+	// joined in part order: EachPair's order.
+	found := make([][]record.Finding, dupParts())
+	var wg sync.WaitGroup
+	for i := range found {
+		wg.Go(func() {
+			dm.eachPairPart(i, len(found), func(p *DupPair) {
+				if p.Prob >= DupPersonThreshold {
+					found[i] = append(found[i], c.dupFinding(dm, *p))
+				}
+			})
+		})
+	}
+	wg.Wait()
+	for _, fs := range found {
+		out = append(out, fs...)
+	}
 	return out
 }
+
+// dupParts is the number of parts DUP_PERSON splits its blocks into: one
+// a core.
+func dupParts() int { return runtime.GOMAXPROCS(0) }
 
 // Comparison fields of the DUP_PERSON model, in Vector order.
 const (
@@ -158,14 +175,39 @@ func EstimateDupModel(pop *match.Population, repeat []bool) *DupModel {
 		sampled.Go(func() { us, ws = namesakePairs(pop, repeat) })
 		dm.frequencies(pop, repeat)
 	}
+	// The candidate pairs are counted a part of the blocks per core; the
+	// parts joined in order count as one pass would (Patterns keeps the
+	// order vectors were first seen; the counts are whole numbers).
+	type counted struct {
+		pats  match.Patterns
+		pairs int
+		small []DupPair
+	}
+	parts := make([]counted, dupParts())
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(func() {
+			c := &parts[i]
+			candidatePairsPart(pop, repeat, i, len(parts), func(a, b int32) {
+				v := dupCompare(pop, a, b)
+				c.pats.Add(v)
+				if c.pairs++; c.pairs <= dupMinPairs {
+					c.small = append(c.small, DupPair{A: a, B: b, Vector: v, TF: dm.tf(pop, a)})
+				}
+			})
+		})
+	}
+	wg.Wait()
 	var pats match.Patterns
-	candidatePairs(pop, repeat, func(a, b int32) {
-		v := dupCompare(pop, a, b)
-		pats.Add(v)
-		if dm.Pairs++; dm.Pairs <= dupMinPairs {
-			dm.small = append(dm.small, DupPair{A: a, B: b, Vector: v, TF: dm.tf(pop, a)})
+	for i := range parts {
+		c := &parts[i]
+		for k := range c.pats.Len() {
+			v, n := c.pats.At(k)
+			pats.AddN(v, n)
 		}
-	})
+		dm.Pairs += c.pairs
+		dm.small = append(dm.small, c.small[:min(len(c.small), dupMinPairs-len(dm.small))]...)
+	}
 	sampled.Wait()
 	if pop.Len() >= dupMinPeople {
 		dm.estimate(us, ws, &pats)
@@ -178,8 +220,11 @@ func EstimateDupModel(pop *match.Population, repeat []bool) *DupModel {
 // deterministic order (the order of Population.DuplicateBlocks, then of
 // birth date and row). It finds the pairs again, so that no list of them
 // is held; fn must not keep p.
-func (dm *DupModel) EachPair(fn func(p *DupPair)) {
-	candidatePairs(dm.pop, dm.repeat, func(a, b int32) {
+func (dm *DupModel) EachPair(fn func(p *DupPair)) { dm.eachPairPart(0, 1, fn) }
+
+// eachPairPart is EachPair over part of parts of the blocks.
+func (dm *DupModel) eachPairPart(part, parts int, fn func(p *DupPair)) {
+	candidatePairsPart(dm.pop, dm.repeat, part, parts, func(a, b int32) {
 		p := DupPair{A: a, B: b, Vector: dupCompare(dm.pop, a, b), TF: dm.tf(dm.pop, a)}
 		p.Weight = dm.Model.PriorWeight() + dm.Model.Weight(p.Vector) + p.TF
 		p.Prob = 1 / (1 + math.Exp2(-p.Weight))
@@ -236,8 +281,15 @@ func (dm *DupModel) tf(pop *match.Population, a int32) float64 {
 // Within a block of namesakes born in one year the rows are sorted by
 // birth date, so only rows born the same day are paired.
 func candidatePairs(pop *match.Population, repeat []bool, fn func(a, b int32)) {
+	candidatePairsPart(pop, repeat, 0, 1, fn)
+}
+
+// candidatePairsPart is candidatePairs over part of parts of the blocks
+// (match.Population.DuplicateBlocksPart): the parts in order give the
+// pairs of candidatePairs in its order.
+func candidatePairsPart(pop *match.Population, repeat []bool, part, parts int, fn func(a, b int32)) {
 	var rows []int32
-	pop.DuplicateBlocks(func(block []int32) {
+	pop.DuplicateBlocksPart(part, parts, func(block []int32) {
 		rows = rows[:0]
 		for _, r := range block {
 			if !repeat[r] && pop.People[r].Birth.Precision != normalize.PrecisionNone {

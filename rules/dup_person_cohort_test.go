@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/doisanh/doisanh/admin"
 	"github.com/doisanh/doisanh/match"
 	"github.com/doisanh/doisanh/normalize"
+	"github.com/doisanh/doisanh/record"
 )
 
 // The namesake-dense cohort: people born in a narrow window, as many per
@@ -377,4 +380,32 @@ func round3(p []float64) []float64 {
 		out[i] = math.Round(x*1e5) / 1e5
 	}
 	return out
+}
+
+// DUP_PERSON counts and scores its candidate pairs a part of the blocks
+// per core: on any number of cores the model (to the bit) and the findings
+// (in order) are those of one core.
+func TestDupPersonSameOnAnyCores(t *testing.T) {
+	c := newCohort(3)
+	c.generate(cohortPeople, cohortDups)
+	pop := c.population()
+	chk := NewChecker(NewPlaces(admin.Default(), "40"), pop)
+	run := func(procs int) (*DupModel, []record.Finding) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		return EstimateDupModel(pop, chk.Repeat), chk.DupPerson(nil)
+	}
+	one, want := run(1)
+	if len(want) == 0 || one.Pairs < dupMinPairs {
+		t.Fatalf("one core: %d findings from %d pairs; the cohort should give many", len(want), one.Pairs)
+	}
+	for _, procs := range []int{2, 3, 8} {
+		dm, got := run(procs)
+		if dm.Pairs != one.Pairs || !reflect.DeepEqual(dm.Model.M, one.Model.M) || !reflect.DeepEqual(dm.Model.U, one.Model.U) ||
+			dm.Model.Lambda != one.Model.Lambda || !reflect.DeepEqual(dm.EM, one.EM) {
+			t.Errorf("%d cores: model differs from one core's (pairs %d / %d, lambda %v / %v)", procs, dm.Pairs, one.Pairs, dm.Model.Lambda, one.Model.Lambda)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d cores: %d findings, not one core's %d in its order", procs, len(got), len(want))
+		}
+	}
 }
