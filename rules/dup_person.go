@@ -275,18 +275,13 @@ func (dm *DupModel) tf(pop *match.Population, a int32) float64 {
 	return w
 }
 
-// candidatePairs calls fn for the pairs of rows that share a name in
+// candidatePairsPart calls fn for the pairs of rows that share a name in
 // canonical form, a gender and a birth date at the same precision
-// (sameBirth), under two different person_ids, in a deterministic order.
-// Within a block of namesakes born in one year the rows are sorted by
-// birth date, so only rows born the same day are paired.
-func candidatePairs(pop *match.Population, repeat []bool, fn func(a, b int32)) {
-	candidatePairsPart(pop, repeat, 0, 1, fn)
-}
-
-// candidatePairsPart is candidatePairs over part of parts of the blocks
-// (match.Population.DuplicateBlocksPart): the parts in order give the
-// pairs of candidatePairs in its order.
+// (sameBirth), under two different person_ids, in a deterministic order,
+// in part of parts of the blocks (match.Population.DuplicateBlocksPart):
+// the parts in order give every pair in one order. Within a block of
+// namesakes born in one year the rows are sorted by birth date, so only
+// rows born the same day are paired.
 func candidatePairsPart(pop *match.Population, repeat []bool, part, parts int, fn func(a, b int32)) {
 	var rows []int32
 	pop.DuplicateBlocksPart(part, parts, func(block []int32) {
