@@ -198,10 +198,9 @@ func relationOf(s string) int {
 	return relOther
 }
 
-// firstRows drops the rows that repeat an earlier row.
 // Outcomes of resolveSpouse other than a row.
 const (
-	spouseNone     = -1 // no spouse_id, or its row is dead or a repeat
+	spouseNone     = -1 // no spouse_id, or the claimant is dead or repeats an earlier row
 	spouseSelf     = -2 // spouse_id is the row's own ID
 	spouseNotFound = -3 // no register row holds spouse_id
 )
@@ -229,6 +228,7 @@ func (c *Checker) resolveSpouse(row int32, repeat []bool) (int32, bool) {
 	return c.pickSpouse(p, rows), old
 }
 
+// firstRows drops the rows that repeat an earlier row.
 func firstRows(rows []int32, repeat []bool) []int32 {
 	for i, r := range rows {
 		if repeat[r] {
