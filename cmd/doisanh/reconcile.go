@@ -299,6 +299,9 @@ func reconcile(ctx context.Context, o reconcileOptions, progress io.Writer) (*re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// As the pipeline's stages, writing is a profiler label of its own.
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("stage", "write")))
+	defer pprof.SetGoroutineLabels(ctx)
 	say("writing %s findings and %s rejects...", count(ui.lang, len(res.Findings)), count(ui.lang, len(res.Rejects)))
 	if err := dir.WriteRejects(res.Rejects); err != nil {
 		return nil, err
