@@ -163,3 +163,17 @@ func (a *Arena) Cap() int64 {
 	}
 	return n
 }
+
+// peek reads the first byte of the string r refers to, or gives 0 for
+// the empty string and a string in a cold file: it only brings the
+// string's memory into the cache (Linker.Warm).
+func (a *Arena) peek(r Ref) uint32 {
+	if r == 0 || r&coldBit != 0 {
+		return 0
+	}
+	off := uint64(r) << refUnitShift
+	if c := off >> chunkShift; c < uint64(len(a.chunks)) {
+		return uint32(a.chunks[c][off&chunkMask])
+	}
+	return 0
+}

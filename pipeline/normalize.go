@@ -90,8 +90,11 @@ type scratchPool struct{ pool sync.Pool }
 
 // batchScratch is one worker's scratch space.
 type batchScratch struct {
-	names  normalize.NameParser
-	places residences
+	names normalize.NameParser
+	// sources are the tax or insurance records of a part of a batch,
+	// normalised and waiting to be linked together (linkSource).
+	sources [match.WarmBatch]rules.SourceRecord
+	places  residences
 	// Columns of few distinct values, parsed once a value.
 	gender   valueMemo[normalize.Gender]
 	status   valueMemo[normalize.Status]

@@ -254,20 +254,35 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 			return nil
 		},
 		work: func(rows []T, outs []sourceOut, verdicts []verdict) {
-			var rec rules.SourceRecord
 			scratch := r.scratch.get()
 			defer r.scratch.put(scratch)
-			for i := range rows {
-				if verdicts[i].reason != "" {
-					continue
+			// A part of the batch at a time: its rows normalised, what
+			// linking them reads from the register read ahead for all
+			// of them at once (match.Linker.Warm), then each linked.
+			recs := &scratch.sources
+			for lo := 0; lo < len(rows); lo += len(recs) {
+				part := rows[lo:min(lo+len(recs), len(rows))]
+				var used [len(scratch.sources)]int32 // rows of part normalised, in recs[:n]
+				n := 0
+				for i := range part {
+					v := &verdicts[lo+i]
+					if v.reason != "" {
+						continue
+					}
+					if *v = normalizeSource(r.places, scratch, fields(&part[i]), &recs[n]); v.reason != "" {
+						continue
+					}
+					used[n] = int32(lo + i)
+					n++
 				}
-				if verdicts[i] = normalizeSource(r.places, scratch, fields(&rows[i]), &rec); verdicts[i].reason != "" {
-					continue
+				r.linker.Warm(n, func(k int) *match.Record { return &recs[k].Match })
+				for k := range n {
+					rec := &recs[k]
+					rec.Link = r.linker.Link(&rec.Match)
+					outs[used[k]] = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, rec, nil),
+						owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
+							Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
 				}
-				rec.Link = r.linker.Link(&rec.Match)
-				outs[i] = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, &rec, nil),
-					owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
-						Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
 			}
 		},
 		keep: func(o *sourceOut) {
