@@ -94,6 +94,7 @@ type batchScratch struct {
 	// sources are the tax or insurance records of a part of a batch,
 	// normalised and waiting to be linked together (linkSource).
 	sources [match.WarmBatch]rules.SourceRecord
+	events  [match.WarmBatch]civilEvent // the same for civil events (linkCivil)
 	places  residences
 	// Columns of few distinct values, parsed once a value.
 	gender   valueMemo[normalize.Gender]
@@ -355,6 +356,12 @@ type civilEvent struct {
 	date             normalize.Date
 	subject, partner match.Record
 	commune          string
+}
+
+// marriage reports whether the event is a marriage or a divorce: one
+// with a partner to link.
+func (e *civilEvent) marriage() bool {
+	return e.ev.EventType == record.EventMarriage || e.ev.EventType == record.EventDivorce
 }
 
 // normalizeCivil normalises one civil event. An event it cannot use gets a

@@ -348,28 +348,35 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		path:   r.cfg.Civil,
 		schema: record.CivilSchema,
 		work: func(rows []record.CivilEvent, outs []civilOut, verdicts []verdict) {
-			var e civilEvent
 			scratch := r.scratch.get()
 			defer r.scratch.put(scratch)
-			for i := range rows {
-				if verdicts[i].reason != "" {
-					continue
+			// A part of the batch at a time, as linkSource does.
+			evs := &scratch.events
+			for lo := 0; lo < len(rows); lo += len(evs) {
+				part := rows[lo:min(lo+len(evs), len(rows))]
+				var used [len(scratch.events)]int32 // rows of part normalised, in evs[:n]
+				n := 0
+				for i := range part {
+					v := &verdicts[lo+i]
+					if v.reason != "" {
+						continue
+					}
+					if *v = normalizeCivil(r.places, scratch, &part[i], &evs[n]); v.reason != "" {
+						continue
+					}
+					used[n] = int32(lo + i)
+					n++
 				}
-				if verdicts[i] = normalizeCivil(r.places, scratch, &rows[i], &e); verdicts[i].reason != "" {
-					continue
-				}
-				o := &outs[i]
-				o.commune = e.commune
-				rec := rules.SourceRecord{Source: record.Civil, Key: e.ev.EventID, Event: e.ev.EventType,
-					EventDate: e.ev.EventDate, RawID: e.ev.SubjectID, RawName: e.ev.SubjectName,
-					RawBirth: e.ev.SubjectBirthDate, RawGender: e.ev.SubjectGender, Match: e.subject,
-					Link: r.linker.Link(&e.subject)}
-				o.method, o.findings = rec.Link.Method, r.rules.CheckRecord(r.chk, &rec, nil)
-				if t := e.ev.EventType; t == record.EventMarriage || t == record.EventDivorce {
-					b := r.linker.Link(&e.partner)
-					o.married = true
-					o.marriage = rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
-						Divorce: t == record.EventDivorce, A: rec.Link.Person, B: b.Person}
+				r.linker.Warm(n, func(k int) *match.Record { return &evs[k].subject })
+				var none match.Record
+				r.linker.Warm(n, func(k int) *match.Record {
+					if evs[k].marriage() {
+						return &evs[k].partner
+					}
+					return &none
+				})
+				for k := range n {
+					r.linkEvent(&evs[k], &outs[used[k]])
 				}
 			}
 		},
@@ -390,4 +397,21 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		r.linked.Marriages = r.linked.Marriages[:fromMarriages]
 	}
 	return n, err
+}
+
+// linkEvent links a normalised civil event's subject and, for a marriage
+// or divorce, its partner, and checks it.
+func (r *run) linkEvent(e *civilEvent, o *civilOut) {
+	o.commune = e.commune
+	rec := rules.SourceRecord{Source: record.Civil, Key: e.ev.EventID, Event: e.ev.EventType,
+		EventDate: e.ev.EventDate, RawID: e.ev.SubjectID, RawName: e.ev.SubjectName,
+		RawBirth: e.ev.SubjectBirthDate, RawGender: e.ev.SubjectGender, Match: e.subject,
+		Link: r.linker.Link(&e.subject)}
+	o.method, o.findings = rec.Link.Method, r.rules.CheckRecord(r.chk, &rec, nil)
+	if e.marriage() {
+		b := r.linker.Link(&e.partner)
+		o.married = true
+		o.marriage = rules.Marriage{EventID: e.ev.EventID, Date: e.date, Row: e.ev.Row,
+			Divorce: e.ev.EventType == record.EventDivorce, A: rec.Link.Person, B: b.Person}
+	}
 }
