@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/doisanh/doisanh/normalize"
 )
@@ -93,6 +94,9 @@ type Linker struct {
 	model  *Model
 	opts   LinkOptions
 	repeat []bool // rows repeating an earlier row (Population.RepeatedRows): never candidates
+	// warmed adds up what Warm read, so that its reads are not dropped
+	// as unused.
+	warmed atomic.Uint32
 }
 
 // NewLinker returns a linker with prior m/u probabilities; call Train to
@@ -132,9 +136,18 @@ func (l *Linker) Train(sample []Record) (EMResult, error) {
 		vs := make([]Vector, len(pairs))
 		inParallel(len(pairs), func(lo, hi int) {
 			var rec Record
-			for i := lo; i < hi; i++ {
-				l.recordOf(pairs[i][0], &rec)
-				vs[i] = l.Compare(&rec, pairs[i][1])
+			var rows [WarmBatch]int32
+			for at := lo; at < hi; at += WarmBatch / 2 {
+				end := min(at+WarmBatch/2, hi)
+				// Random people: read ahead a part's, then compare them.
+				for i := at; i < end; i++ {
+					rows[2*(i-at)], rows[2*(i-at)+1] = pairs[i][0], pairs[i][1]
+				}
+				l.warmPeople(rows[:2*(end-at)], false)
+				for i := at; i < end; i++ {
+					l.recordOf(pairs[i][0], &rec)
+					vs[i] = l.Compare(&rec, pairs[i][1])
+				}
 			}
 		})
 		if err := l.model.EstimateU(vs); err != nil {

@@ -71,13 +71,33 @@ func (l *Linker) Warm(n int, at func(i int) *Record) {
 		}
 	}
 	// 4. That person's strings and marks.
-	for i := range n {
-		row := slots[i]
-		if row < 0 {
+	l.warmPeople(slots[:n], true)
+	l.warmed.Add(sum)
+}
+
+// warmPeople reads ahead what Compare and candidate read of the people at
+// rows (up to WarmBatch of them; a row < 0 is none): the person, its ID,
+// name key and commune, its name count and repeat mark. Unless
+// touched, the people themselves are read first, all of them, then their
+// strings.
+func (l *Linker) warmPeople(rows []int32, touched bool) {
+	people := l.pop.People
+	var sum uint32
+	if !touched {
+		for _, row := range rows {
+			if row >= 0 && int(row) < len(people) {
+				p := &people[row]
+				sum += uint32(p.ID) + uint32(p.Gender)
+			}
+		}
+	}
+	a := l.pop.arena
+	for _, row := range rows {
+		if row < 0 || int(row) >= len(people) {
 			continue
 		}
-		p := &l.pop.People[row]
-		sum += l.pop.arena.peek(p.ID) + l.pop.arena.peek(p.NameKey)
+		p := &people[row]
+		sum += a.peek(p.ID) + a.peek(p.NameKey) + a.peek(p.Commune)
 		if int(row) < len(l.pop.nameCount) {
 			sum += uint32(l.pop.nameCount[row])
 		}
@@ -85,8 +105,5 @@ func (l *Linker) Warm(n int, at func(i int) *Record) {
 			sum++
 		}
 	}
-	warmed = sum
+	l.warmed.Add(sum)
 }
-
-// warmed keeps Warm's reads from being optimised away.
-var warmed uint32
