@@ -60,7 +60,8 @@ func FuzzFindingsCSV(f *testing.F) {
 
 // FuzzOneLine: oneLine's shortcut gives what strings.Fields and Join give.
 func FuzzOneLine(f *testing.F) {
-	for _, s := range []string{"", " ", "Nguyễn Văn A", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u3000b", "\xff b", "Nguye\u0302\u0303n"} {
+	for _, s := range []string{"", " ", "Nguyễn Văn A", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\u3000b", "\xff b", "Nguye\u0302\u0303n",
+		"Xóm 13, Xã Hữu Kiệm, Tỉnh Nghệ An", "Ơ Ư ơ ư Đ đ", "Ạ\u0323", "a\u0085b", "a\x7fb", "a\x01b", "ǅ ḍ\u0307", "a\u00adb", "Ỳ\u0300"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
