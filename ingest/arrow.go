@@ -46,11 +46,13 @@ type arrowSource struct {
 	fields []*pqarrow.ColumnReader
 	texts  [][]string // the current batch's values, per bound column
 	plains [][]bool   // per bound column: texts[j][i] is UTF-8 without control characters
-	pos, n int        // next row of the batch, rows in the batch
-	row    int        // the row of the batch being handed out
-	vals   []string   // the current row's values, parallel to cols
-	batch  int
-	procs  int
+	// rowsPlain[i]: plains[j][i] for every bound column j
+	rowsPlain []bool
+	pos, n    int      // next row of the batch, rows in the batch
+	row       int      // the row of the batch being handed out
+	vals      []string // the current row's values, parallel to cols
+	batch     int
+	procs     int
 }
 
 // arrowColumn is one bound leaf column.
@@ -146,6 +148,7 @@ func (s *arrowSource) init(r interface {
 	}
 	s.texts = make([][]string, len(s.cols))
 	s.plains = make([][]bool, len(s.cols))
+	s.rowsPlain = make([]bool, s.batch)
 	for j := range s.texts {
 		s.texts[j] = make([]string, s.batch)
 		s.plains[j] = make([]bool, s.batch)
@@ -288,6 +291,15 @@ func (s *arrowSource) decode(k int) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	rp := s.rowsPlain[:k]
+	for i := range rp {
+		rp[i] = true
+	}
+	for _, pl := range s.plains {
+		for i, ok := range pl[:k] {
+			rp[i] = rp[i] && ok
+		}
+	}
 	s.left -= int64(k)
 	s.pos, s.n = 0, k
 	return nil
@@ -340,6 +352,10 @@ func (s *arrowSource) decodeField(i, k int) (err error) {
 // Reader.check need not look at it again: the decoding goroutines found
 // out, side by side.
 func (s *arrowSource) plain(j int) bool { return s.plains[j][s.row] }
+
+// rowPlain reports whether plain is true of every bound column of the row
+// being handed out (worked out a batch at a time, after decoding).
+func (s *arrowSource) rowPlain() bool { return s.rowsPlain[s.row] }
 
 // isPlain reports whether v is valid UTF-8 without control characters
 // (as Reader.check sees them: scanValue). Eight bytes at a time, it looks

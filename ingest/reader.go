@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/doisanh/doisanh/normalize"
 	"github.com/doisanh/doisanh/record"
@@ -74,7 +75,32 @@ type column[T any] struct {
 	name  string
 	key   bool
 	field func(*T) *string
+	// at is the offset of the field in T when field returns a pointer into
+	// the record it is given (every schema's do): Next then stores values
+	// there without a call per value. -1: call field.
+	at    int
 	index int // position in the file (CSV field or Parquet leaf column)
+}
+
+// fieldOffset returns the offset in T of the string field returns, or -1
+// when field points outside the record it is given.
+func fieldOffset[T any](field func(*T) *string) int {
+	var probe T
+	base := uintptr(unsafe.Pointer(&probe))
+	p := uintptr(unsafe.Pointer(field(&probe)))
+	if p < base || p+unsafe.Sizeof("") > base+unsafe.Sizeof(probe) || (p-base)%unsafe.Alignof("") != 0 {
+		return -1
+	}
+	return int(p - base)
+}
+
+// set stores v in c's field of p.
+func (c *column[T]) set(p *T, v string) {
+	if c.at >= 0 {
+		*(*string)(unsafe.Add(unsafe.Pointer(p), c.at)) = v
+		return
+	}
+	*c.field(p) = v
 }
 
 // source is a file format: it reads rows and hands their values to emit.
@@ -90,8 +116,12 @@ type source interface {
 
 // plainer is a source that checks values as it decodes them: plain(j)
 // reports whether the current row's value of bound column j is valid
-// UTF-8 without control characters.
-type plainer interface{ plain(j int) bool }
+// UTF-8 without control characters, rowPlain whether every one of the
+// current row's values is.
+type plainer interface {
+	plain(j int) bool
+	rowPlain() bool
+}
 
 // Open opens a .parquet, .csv or .csv.gz file (by extension, in any case)
 // and checks that it has every required column of schema.
@@ -186,7 +216,7 @@ func (r *Reader[T]) bind(headers []string) error {
 			}
 			continue
 		}
-		r.cols = append(r.cols, column[T]{name: c.Name, key: c.Key, field: c.Field, index: at[si] - 1})
+		r.cols = append(r.cols, column[T]{name: c.Name, key: c.Key, field: c.Field, at: fieldOffset(c.Field), index: at[si] - 1})
 		r.legacy = append(r.legacy, slices.Contains(r.opts.LegacyText, c.Name))
 	}
 	if len(missing) > 0 {
@@ -242,8 +272,8 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 			p := &batch[n]
 			var zero T
 			*p = zero
-			for i, c := range r.cols {
-				*c.field(p) = vals[i]
+			for i := range r.cols {
+				r.cols[i].set(p, vals[i])
 			}
 			if r.schema.SetRow != nil {
 				r.schema.SetRow(p, r.stats.Read)
@@ -278,6 +308,16 @@ func (r *Reader[T]) Next(batch []T) (int, error) {
 // legacy text (whose capitals TCVN3 puts on control bytes); a key column
 // must not be blank.
 func (r *Reader[T]) check(vals []string) (col, reason string, valid bool) {
+	if r.enc == normalize.EncodingUnicode && r.plain != nil && r.plain.rowPlain() {
+		// Every value is UTF-8 without control characters: only the key
+		// columns are left to look at.
+		for i := range r.cols {
+			if c := &r.cols[i]; c.key && strings.TrimSpace(vals[i]) == "" {
+				return c.name, "empty " + c.name, false
+			}
+		}
+		return "", "", true
+	}
 	allValid := true
 	for i, c := range r.cols {
 		v := vals[i]
