@@ -224,6 +224,7 @@ func (rl *relay) finish(part int) {
 // sourceOut is what linking makes of one tax or insurance row.
 type sourceOut struct {
 	owner    rules.KeyOwner
+	shared   rules.Shared // owners.Shared(&owner), worked out by the worker
 	method   match.Method
 	findings []record.Finding
 }
@@ -279,14 +280,16 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 				for k := range n {
 					rec := &recs[k]
 					rec.Link = r.linker.Link(&rec.Match)
-					outs[used[k]] = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, rec, nil),
+					o := &outs[used[k]]
+					*o = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, rec, nil),
 						owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
 							Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
+					o.shared = owners.Shared(&o.owner) // the person is in cache now
 				}
 			}
 		},
 		keep: func(o *sourceOut) {
-			owners.Add(o.owner)
+			owners.AddShared(o.owner, o.shared)
 			if owners.Err() != nil {
 				cancel() // a partition file cannot be written: stop reading
 			}

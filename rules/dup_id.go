@@ -200,12 +200,26 @@ func (o *KeyOwners) Share(pop *match.Population) { o.pop = pop }
 
 // Add records one owner. The commune is kept only for unlinked records: a
 // linked record is placed by its person.
-func (o *KeyOwners) Add(k KeyOwner) {
+func (o *KeyOwners) Add(k KeyOwner) { o.AddShared(k, o.Shared(&k)) }
+
+// Shared says which of a KeyOwner's strings are its person's on the
+// register the KeyOwners shares (KeyOwners.Shared).
+type Shared uint8
+
+// Shared returns which of k's strings are its person's on the shared
+// register, so that they are not stored twice. It only reads the
+// register, and may be called from any number of goroutines once Share
+// has been: a worker that has just linked k's record finds its person in
+// cache, where Add, later and one record at a time, would read it again.
+func (o *KeyOwners) Shared(k *KeyOwner) Shared { return Shared(o.onRegister(k)) }
+
+// AddShared is Add of k, with s = o.Shared(&k) worked out beforehand.
+func (o *KeyOwners) AddShared(k KeyOwner, s Shared) {
 	if o.spilled != nil {
-		o.spill(&k)
+		o.spill(&k, uint8(s))
 		return
 	}
-	ko := keyOwner{key: o.strs.Add(k.Key), person: k.Person, birth: k.Birth, onRegister: o.onRegister(&k)}
+	ko := keyOwner{key: o.strs.Add(k.Key), person: k.Person, birth: k.Birth, onRegister: uint8(s)}
 	if ko.onRegister&ownName == 0 {
 		ko.name = o.strs.Add(k.Name)
 	}

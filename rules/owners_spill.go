@@ -133,7 +133,7 @@ func (o *KeyOwners) Spilled() bool { return o.spilled != nil }
 func (s *ownersSpill) partition(h uint64) int { return int(h >> s.shift) }
 
 // spill writes owner k to its partition.
-func (o *KeyOwners) spill(k *KeyOwner) {
+func (o *KeyOwners) spill(k *KeyOwner, on uint8) {
 	s := o.spilled
 	if o.err != nil {
 		return
@@ -143,7 +143,6 @@ func (o *KeyOwners) spill(k *KeyOwner) {
 		return
 	}
 	s.added++
-	on := o.onRegister(k)
 	w := s.parts[s.partition(o.hashOf(k.Key))]
 	b := w.Builder()
 	b.Field(colKey).(*array.StringBuilder).Append(k.Key)
