@@ -261,32 +261,20 @@ func linkSource[T any](ctx context.Context, r *run, path string, schema record.S
 			// linking them reads from the register read ahead for all
 			// of them at once (match.Linker.Warm), then each linked.
 			recs := &scratch.sources
-			for lo := 0; lo < len(rows); lo += len(recs) {
-				part := rows[lo:min(lo+len(recs), len(rows))]
-				var used [len(scratch.sources)]int32 // rows of part normalised, in recs[:n]
-				n := 0
-				for i := range part {
-					v := &verdicts[lo+i]
-					if v.reason != "" {
-						continue
-					}
-					if *v = normalizeSource(r.places, scratch, fields(&part[i]), &recs[n]); v.reason != "" {
-						continue
-					}
-					used[n] = int32(lo + i)
-					n++
-				}
-				r.linker.Warm(n, func(k int) *match.Record { return &recs[k].Match })
-				for k := range n {
+			inParts(verdicts, func(i, k int) verdict {
+				return normalizeSource(r.places, scratch, fields(&rows[i]), &recs[k])
+			}, func(used []int32) {
+				r.linker.Warm(len(used), func(k int) *match.Record { return &recs[k].Match })
+				for k, i := range used {
 					rec := &recs[k]
 					rec.Link = r.linker.Link(&rec.Match)
-					o := &outs[used[k]]
+					o := &outs[i]
 					*o = sourceOut{method: rec.Link.Method, findings: r.rules.CheckRecord(r.chk, rec, nil),
 						owner: rules.KeyOwner{Key: rec.Key, Person: rec.Link.Person, NameKey: rec.Match.NameKey,
 							Birth: rec.Match.Birth, Name: rec.RawName, Commune: rec.Match.Commune}}
 					o.shared = owners.Shared(&o.owner) // the person is in cache now
 				}
-			}
+			})
 		},
 		keep: func(o *sourceOut) {
 			owners.AddShared(o.owner, o.shared)
@@ -355,21 +343,10 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 			defer r.scratch.put(scratch)
 			// A part of the batch at a time, as linkSource does.
 			evs := &scratch.events
-			for lo := 0; lo < len(rows); lo += len(evs) {
-				part := rows[lo:min(lo+len(evs), len(rows))]
-				var used [len(scratch.events)]int32 // rows of part normalised, in evs[:n]
-				n := 0
-				for i := range part {
-					v := &verdicts[lo+i]
-					if v.reason != "" {
-						continue
-					}
-					if *v = normalizeCivil(r.places, scratch, &part[i], &evs[n]); v.reason != "" {
-						continue
-					}
-					used[n] = int32(lo + i)
-					n++
-				}
+			inParts(verdicts, func(i, k int) verdict {
+				return normalizeCivil(r.places, scratch, &rows[i], &evs[k])
+			}, func(used []int32) {
+				n := len(used)
 				r.linker.Warm(n, func(k int) *match.Record { return &evs[k].subject })
 				var none match.Record
 				r.linker.Warm(n, func(k int) *match.Record {
@@ -378,10 +355,10 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 					}
 					return &none
 				})
-				for k := range n {
-					r.linkEvent(&evs[k], &outs[used[k]])
+				for k, i := range used {
+					r.linkEvent(&evs[k], &outs[i])
 				}
-			}
+			})
 		},
 		keep: func(o *civilOut) {
 			r.keepFindings(o.findings)
@@ -400,6 +377,29 @@ func (r *run) linkCivil(ctx context.Context) (int64, error) {
 		r.linked.Marriages = r.linked.Marriages[:fromMarriages]
 	}
 	return n, err
+}
+
+// inParts goes through a batch's rows a part of match.WarmBatch at a
+// time: norm(i, k) normalises row i (whose verdict is still "") into slot
+// k of the part, its verdict kept in verdicts[i]; then link is given the
+// rows of the part's usable slots, used[k] the row in slot k, so that it
+// can read ahead what linking them needs (match.Linker.Warm) before
+// linking them.
+func inParts(verdicts []verdict, norm func(i, k int) verdict, link func(used []int32)) {
+	var used [match.WarmBatch]int32
+	for lo := 0; lo < len(verdicts); lo += len(used) {
+		n := 0
+		for i := lo; i < min(lo+len(used), len(verdicts)); i++ {
+			if verdicts[i].reason != "" {
+				continue
+			}
+			if verdicts[i] = norm(i, n); verdicts[i].reason == "" {
+				used[n] = int32(i)
+				n++
+			}
+		}
+		link(used[:n])
+	}
 }
 
 // linkEvent links a normalised civil event's subject and, for a marriage
