@@ -8,8 +8,8 @@ const WarmBatch = 256
 // Warm reads ahead what Link reads first for the records at(0) to
 // at(n-1), n at most WarmBatch (more are not read ahead): for a record
 // with an ID, its entries in the ID index, the people they point to and
-// those people's ID, name key, name count and repeat mark. Link gives the
-// same result with or without Warm.
+// those people's ID, name key and commune, name count and repeat mark.
+// Link gives the same result with or without Warm.
 //
 // A register is far larger than the caches, so nearly every one of those
 // reads misses, and Link, a record at a time, waits for each in turn:

@@ -324,8 +324,8 @@ func plainLine(s string) bool {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if !(r >= 0xA0 && r < 0x300 || r >= 0x1E00 && r <= 0x1EFF) || r == 0xA0 || r == 0x85 {
-			return false // C1 controls, invalid bytes (U+FFFD), marks, other scripts, no-break space
+		if !(r > 0xA0 && r < 0x300 || r >= 0x1E00 && r <= 0x1EFF) {
+			return false // C1 controls, no-break space, invalid bytes (U+FFFD), marks, other scripts
 		}
 		space = false
 	}
