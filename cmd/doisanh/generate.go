@@ -10,7 +10,7 @@ import (
 
 func newGenerateCmd() *cobra.Command {
 	opts := synth.DefaultOptions()
-	var out, rates string
+	var out, rates, cpuProfile string
 	var quiet bool
 	cmd := &cobra.Command{
 		Use:   "generate --people N --province 40|all --seed S --out DIR",
@@ -64,7 +64,12 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 			if err := synth.CheckDir(out); err != nil {
 				return err
 			}
-			_, err := synth.Generate(cmd.Context(), out, opts)
+			stop, err := startCPUProfile(cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			_, err = synth.Generate(cmd.Context(), out, opts)
 			return err
 		},
 	}
@@ -82,5 +87,7 @@ field") and keeps everything else identical, to test "doisanh diff".`,
 	f.StringSliceVar(&opts.Twice, "twice", nil, "files given twice, their rows written twice over: population, tax, insurance, civil")
 	f.IntVar(&opts.ShardSize, "shard-size", 0, "people per shard, the most built in memory at once (0: 1,000,000); another size gives other files")
 	f.BoolVar(&quiet, "quiet", false, "no progress on stderr")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	f.MarkHidden("cpuprofile")
 	return cmd
 }

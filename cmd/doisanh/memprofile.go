@@ -51,3 +51,24 @@ func (h *heapProfiles) write(stage string) {
 		h.err = fmt.Errorf("--memprofile: %w", err)
 	}
 }
+
+// startCPUProfile starts a CPU profile written to path (the hidden
+// --cpuprofile of reconcile and generate: for benchmarks/ and for the
+// build's default.pgo); stop ends it. An empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

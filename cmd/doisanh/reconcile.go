@@ -114,17 +114,11 @@ reasons with their counts.`,
 			if !o.quiet {
 				progress = cmd.ErrOrStderr()
 			}
-			if o.cpuProfile != "" {
-				f, err := os.Create(o.cpuProfile)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+			stop, err := startCPUProfile(o.cpuProfile)
+			if err != nil {
+				return err
 			}
+			defer stop()
 			if err := checkSpillMode(o.spill); err != nil {
 				return err
 			}
