@@ -359,33 +359,51 @@ func (s *arrowSource) rowPlain() bool { return s.rowsPlain[s.row] }
 
 // isPlain reports whether v is valid UTF-8 without control characters
 // (as Reader.check sees them: scanValue). Eight bytes at a time, it looks
-// for a byte below 0x20, DEL or 0xC2 (the lead byte of C1 controls) and
-// for non-ASCII bytes; only a value holding one of the first three is
-// scanned byte by byte, and only a non-ASCII one validated as UTF-8.
+// for a byte below 0x20 or DEL, for 0xC2 (the lead byte of C1 controls,
+// but also of ¨, ° and the no-break space, frequent in Windows-1252
+// mis-readings of legacy names) and for non-ASCII bytes. Only a value
+// holding one of the first two is scanned byte by byte; one holding 0xC2
+// has the byte after each 0xC2 checked; only a non-ASCII one is validated
+// as UTF-8.
 func isPlain(v string) bool {
 	const ones, high = 0x0101010101010101, 0x8080808080808080
-	var seen, suspect uint64
+	var seen, ctrl, c2 uint64
 	i := 0
 	for ; i+8 <= len(v); i += 8 {
 		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
 			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
 		seen |= x
-		suspect |= (x - 0x20*ones) &^ x // a byte below 0x20
+		ctrl |= (x - 0x20*ones) &^ x // a byte below 0x20
 		y := x ^ 0x7F*ones
-		suspect |= (y - ones) &^ y // DEL
+		ctrl |= (y - ones) &^ y // DEL
 		y = x ^ 0xC2*ones
-		suspect |= (y - ones) &^ y // 0xC2
+		c2 |= (y - ones) &^ y
 	}
 	for ; i < len(v); i++ {
 		c := v[i]
-		if c < 0x20 || c == 0x7F || c == 0xC2 {
-			suspect |= high
+		if c < 0x20 || c == 0x7F {
+			ctrl |= high
+		}
+		if c == 0xC2 {
+			c2 |= high
 		}
 		seen |= uint64(c)
 	}
-	if suspect&high != 0 {
+	if ctrl&high != 0 {
 		ctrl, ascii := scanValue(v)
 		return ctrl < 0 && (ascii || validText(v))
+	}
+	if c2&high != 0 {
+		for rest := v; ; {
+			k := strings.IndexByte(rest, 0xC2)
+			if k < 0 {
+				break
+			}
+			if k+1 < len(rest) && rest[k+1] >= 0x80 && rest[k+1] < 0xA0 {
+				return false // a C1 control (U+0080-U+009F)
+			}
+			rest = rest[k+1:]
+		}
 	}
 	return seen&high == 0 || validText(v)
 }

@@ -183,7 +183,7 @@ func TestIsPlain(t *testing.T) {
 		// past validText's threshold: a whole batch's values, checked with AVX2
 		strings.Repeat("Nguyễn Thị Hoà|Xóm 6, xã Nghi Phú|", 15)}
 	specials := []string{"\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", " ", "\x7f", "\x80", "\xc2", "\xc2\x85",
-		"\xc2\xa0", "\xc3", "\xff", "\xe1\xbb", "ễ", "\u0085", "\u009f", "\u00a0"}
+		"\xc2\xa0", "\xc2\xa8", "\xc2\xc2\x85", "\xc2\xa8\xc2\x9f", "V\xc2\xa8n", "\xc3", "\xff", "\xe1\xbb", "ễ", "\u0085", "\u009f", "\u00a0"}
 	n := 0
 	for _, b := range bases {
 		for _, sp := range specials {
@@ -215,6 +215,19 @@ func FuzzValidText(f *testing.F) {
 			if got, want := validText(s), utf8.ValidString(s); got != want {
 				t.Errorf("validText(%q) = %v, want %v", s, got, want)
 			}
+		}
+	})
+}
+
+// FuzzIsPlain holds isPlain to the byte-by-byte test Reader.check uses.
+func FuzzIsPlain(f *testing.F) {
+	for _, s := range []string{"Nguyễn Văn An", "NguyÔn V\u00a8n An", "ab\xc2\x85cd", "\xc2", "\xc2\xc2\x9f", "Hà\tNội\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		ctrl, ascii := scanValue(v)
+		if got, want := isPlain(v), ctrl < 0 && (ascii || utf8.ValidString(v)); got != want {
+			t.Errorf("isPlain(%q) = %v, want %v", v, got, want)
 		}
 	})
 }
