@@ -10,6 +10,9 @@
 #   THREADS=N                      DuckDB threads (default: all cores)
 #   PEERS="doisanh duckdb"         which engines to run
 #   SCORE=1                        0 skips scoring (no truth needed)
+#   RUNS=1                         rounds of the engines in turn; with more than one, each
+#                                  round's ratio and their median are printed (a shared
+#                                  host's speed moves from minute to minute)
 set -euo pipefail
 
 PEOPLE=${PEOPLE:-1000000}
@@ -20,6 +23,7 @@ OUT=${OUT:-/tmp/doisanh-peer/out-$PEOPLE-$SEED}
 THREADS=${THREADS:-0}
 PEERS=${PEERS:-doisanh duckdb}
 SCORE=${SCORE:-1}
+RUNS=${RUNS:-1}
 DOISANH=/tmp/doisanh
 PEER=/tmp/doisanh-duckdb-peer
 
@@ -70,19 +74,22 @@ rss() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$
 # cpu NAME: user + system CPU seconds from NAME.time (steadier than wall time on a shared host).
 cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$OUT/$1.time"; }
 
-# 3. Run each engine on the same files.
-for peer in $PEERS; do
-	case $peer in
-	doisanh)
-		timed doisanh "$DOISANH" reconcile --population "$DATA/population.parquet" --tax "$DATA/tax.parquet" \
-			--insurance "$DATA/insurance.parquet" --civil "$DATA/civil.parquet" --out "$OUT/doisanh"
-		;;
-	duckdb)
-		timed duckdb "$PEER" --data "$DATA" --out "$OUT/duckdb" --threads "$THREADS"
-		cat "$OUT/duckdb.log"
-		;;
-	*) die "unknown peer $peer (want doisanh or duckdb)" ;;
-	esac
+# 3. Run each engine on the same files, RUNS rounds; the last round's outputs are scored.
+for round in $(seq "$RUNS"); do
+	for peer in $PEERS; do
+		case $peer in
+		doisanh)
+			timed doisanh "$DOISANH" reconcile --population "$DATA/population.parquet" --tax "$DATA/tax.parquet" \
+				--insurance "$DATA/insurance.parquet" --civil "$DATA/civil.parquet" --out "$OUT/doisanh"
+			;;
+		duckdb)
+			timed duckdb "$PEER" --data "$DATA" --out "$OUT/duckdb" --threads "$THREADS"
+			cat "$OUT/duckdb.log"
+			;;
+		*) die "unknown peer $peer (want doisanh or duckdb)" ;;
+		esac
+	done
+	for peer in $PEERS; do cp "$OUT/$peer.time" "$OUT/$peer.round$round.time"; done
 done
 
 # covered FILE: precision and recall over the subtypes the DuckDB SQL implements,
@@ -109,8 +116,21 @@ for peer in $PEERS; do
 done
 echo "(SQL): only the subtypes the DuckDB SQL implements (DUP_ID, NOT_IN_POPULATION/TAX,INSURANCE, FIELD_MISMATCH, DECEASED_ACTIVE)"
 if [[ " $PEERS " == *" doisanh "* && " $PEERS " == *" duckdb "* ]]; then
-	awk -v d="$(wall doisanh)" -v k="$(wall duckdb)" -v dc="$(cpu doisanh)" -v kc="$(cpu duckdb)" 'BEGIN {
-		if (d > 0) printf "wall time ratio duckdb/doisanh: %.2f\n", k / d
-		if (dc > 0) printf "CPU time ratio duckdb/doisanh: %.2f\n", kc / dc }'
+	last=""
+	[ "$RUNS" -gt 1 ] && last=" (last round)"
+	awk -v d="$(wall doisanh)" -v k="$(wall duckdb)" -v dc="$(cpu doisanh)" -v kc="$(cpu duckdb)" -v last="$last" 'BEGIN {
+		if (d > 0) printf "wall time ratio duckdb/doisanh%s: %.2f\n", last, k / d
+		if (dc > 0) printf "CPU time ratio duckdb/doisanh%s: %.2f\n", last, kc / dc }'
+	if [ "$RUNS" -gt 1 ]; then
+		# One line a round (doisanh's and DuckDB's wall seconds, their ratio), then the median ratio.
+		for round in $(seq "$RUNS"); do
+			awk -v n="$round" -v d="$(wall doisanh.round$round)" -v k="$(wall duckdb.round$round)" \
+				'BEGIN { printf "%d %.2f %.2f %.4f\n", n, d, k, k / d }'
+		done >"$OUT/rounds.txt"
+		awk '{ printf "round %d: doisanh %.2f s, duckdb %.2f s, ratio %.2f\n", $1, $2, $3, $4 }' "$OUT/rounds.txt"
+		awk '{ print $4 }' "$OUT/rounds.txt" | sort -n | awk '{ r[NR] = $1 }
+			END { m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+				printf "median wall time ratio duckdb/doisanh over %d rounds: %.2f\n", NR, m }'
+	fi
 fi
 echo "score tables: $OUT/*.score; DuckDB per-query timings: $OUT/duckdb/timings.json"
